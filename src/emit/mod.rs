@@ -1,0 +1,125 @@
+//! Program model → program text, one file per target language.
+
+pub mod typescript;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Program;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Language {
+    #[default]
+    #[serde(alias = "ts")]
+    Typescript,
+}
+
+impl Language {
+    pub const ALL: &'static [Language] = &[Language::Typescript];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Typescript => "typescript",
+        }
+    }
+
+    /// The program file of a Pulumi project in this language.
+    pub fn main_file(self) -> &'static str {
+        match self {
+            Language::Typescript => "index.ts",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Language> {
+        match name {
+            "ts" | "typescript" => Some(Language::Typescript),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for Language {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Generated program text for one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmittedProgram {
+    pub language: Language,
+    pub path: String,
+    pub text: String,
+}
+
+pub fn emit(program: &Program, language: Language) -> (EmittedProgram, Vec<Diagnostic>) {
+    let (text, diagnostics) = match language {
+        Language::Typescript => typescript::emit(program),
+    };
+    (
+        EmittedProgram {
+            language,
+            path: language.main_file().to_string(),
+            text,
+        },
+        diagnostics,
+    )
+}
+
+/// Token parts: `aws:s3/bucket:Bucket` → (`aws`, [`s3`], `Bucket`); `kubernetes:core/v1:Namespace` →
+/// (`kubernetes`, [`core`, `v1`], `Namespace`). The `index` module is the package root.
+pub fn split_token(token: &str) -> (&str, Vec<&str>, &str) {
+    let mut parts = token.splitn(3, ':');
+    let package = parts.next().unwrap_or_default();
+    let module = parts.next().unwrap_or_default();
+    let name = parts.next().unwrap_or_default();
+    let mut segments: Vec<&str> = module.split('/').filter(|s| !s.is_empty()).collect();
+    // Bridged tokens repeat the member name as the module's last segment (`s3/bucket`).
+    if segments.len() > 1
+        && segments
+            .last()
+            .is_some_and(|last| same_lower_first(last, name))
+    {
+        segments.pop();
+    }
+    if segments.as_slice() == ["index"] {
+        segments.clear();
+    }
+    (package, segments, name)
+}
+
+fn same_lower_first(segment: &str, name: &str) -> bool {
+    let mut a = segment.chars();
+    let mut b = name.chars();
+    match (a.next(), b.next()) {
+        (Some(x), Some(y)) => x.eq_ignore_ascii_case(&y) && a.eq(b),
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tokens_split_into_module_paths() {
+        assert_eq!(
+            split_token("aws:s3/bucket:Bucket"),
+            ("aws", vec!["s3"], "Bucket")
+        );
+        assert_eq!(
+            split_token("aws:index/getCallerIdentity:getCallerIdentity"),
+            ("aws", vec![], "getCallerIdentity")
+        );
+        assert_eq!(
+            split_token("kubernetes:core/v1:Namespace"),
+            ("kubernetes", vec!["core", "v1"], "Namespace")
+        );
+        assert_eq!(
+            split_token("random:index/randomPet:RandomPet"),
+            ("random", vec![], "RandomPet")
+        );
+    }
+}

@@ -1,0 +1,86 @@
+//! hclconv: converts Terraform (HCL) into Pulumi programs.
+//!
+//! Pipeline: [`parse`] (text → hcl-edit syntax tree) → [`model`] (language-neutral program, names
+//! resolved through [`mapping`] and the shared [`cache`]) → [`emit`] (one file per language).
+//! [`batch`] converts many examples in parallel with rayon. The core is pure Rust; `wasm.rs` is the only
+//! file that knows about the browser.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing,
+        clippy::unreachable,
+        clippy::todo
+    )
+)]
+#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
+
+pub mod batch;
+pub mod cache;
+pub mod diagnostics;
+pub mod emit;
+pub mod input;
+pub mod mapping;
+pub mod model;
+pub mod parse;
+
+#[cfg(target_arch = "wasm32")]
+pub mod wasm;
+
+use serde::Serialize;
+
+pub use batch::{convert_batch, BatchOptions, BatchResult, ExampleResult, Schedule};
+pub use cache::MappingCache;
+pub use diagnostics::{Diagnostic, Severity, SourceSpan};
+pub use emit::{EmittedProgram, Language};
+pub use input::Example;
+
+/// The result of converting one example to one language.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Conversion {
+    pub output: EmittedProgram,
+    /// Sorted by file, line and column.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Conversion {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
+    }
+}
+
+/// Converts one example. Never fails as a whole: problems become diagnostics, and the program is
+/// produced around them.
+pub fn convert(example: &Example, language: Language, cache: &MappingCache) -> Conversion {
+    let mut diagnostics = Vec::new();
+    let mut files = Vec::new();
+    for (path, text) in example.root_terraform_files() {
+        let (file, file_diagnostics) = parse::parse_file(path, text);
+        diagnostics.extend(file_diagnostics);
+        files.push(file);
+    }
+    if files.is_empty() {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            code: "no-terraform",
+            message: "the example has no .tf file at its top level".into(),
+            span: SourceSpan::default(),
+        });
+    }
+    let (program, model_diagnostics) = model::lower_program(&files, cache);
+    diagnostics.extend(model_diagnostics);
+    let (output, emit_diagnostics) = emit::emit(&program, language);
+    diagnostics.extend(emit_diagnostics);
+    diagnostics.sort_by(|a, b| {
+        (&a.span.file, a.span.line, a.span.column).cmp(&(&b.span.file, b.span.line, b.span.column))
+    });
+    Conversion {
+        output,
+        diagnostics,
+    }
+}

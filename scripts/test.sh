@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# `npm test`: installs what is missing, then runs every test layer and prints how long each took.
+#   1. lint      cargo fmt --check, clippy (native and wasm32; unwrap/expect/indexing denied in src/)
+#   2. native    cargo test (core: fixtures + insta snapshots, batch, cache)
+#   3. wasm      cargo test --target wasm32 in headless Chromium (wasm-bindgen-test-runner)
+#   4. build     the release wasm package for the page (www/pkg)
+#   5. page      Playwright (playwright-core + Debian's /usr/bin/chromium) against the playground
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+declare -a LAYERS=()
+started_all=$(date +%s)
+layer() {
+  local name=$1; shift
+  printf '\n\033[1m== %s ==\033[0m\n' "$name"
+  local t0; t0=$(date +%s)
+  "$@"
+  LAYERS+=("$(printf '%-8s %5ss' "$name" "$(( $(date +%s) - t0 ))")")
+}
+summary() {
+  local rc=$?
+  printf '\n\033[1m== layer times ==\033[0m\n'
+  for l in "${LAYERS[@]}"; do echo "  $l"; done
+  echo "  total    $(( $(date +%s) - started_all ))s"
+  [ $rc -eq 0 ] || echo "FAILED (exit $rc)"
+}
+trap summary EXIT
+
+WASM_TEST=(--target wasm32-unknown-unknown -Z build-std=panic_abort,std --no-default-features --features no-bundler)
+
+lint() {
+  cargo fmt --all -- --check
+  cargo clippy --all-targets -- -D warnings
+  cargo clippy --lib --no-default-features --target wasm32-unknown-unknown -Z build-std=panic_abort,std -- -D warnings
+}
+native() { cargo test; }
+wasm() {
+  # The runner drives Chromium through ChromeDriver; a hung test must not leave it spinning.
+  CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
+    timeout 1200 cargo test "${WASM_TEST[@]}" --test wasm
+}
+page() { node --test --test-concurrency=1 tests/e2e/; }
+
+layer setup bash scripts/setup.sh
+layer lint lint
+layer native native
+layer wasm wasm
+layer build bash scripts/build-wasm.sh
+layer page page

@@ -106,8 +106,7 @@ pub fn convert_batch(
         result
     };
     let results = match options.schedule {
-        // One example per task: examples differ wildly in size, so let rayon steal each one.
-        Schedule::Pool => examples.par_iter().with_max_len(1).map(one).collect(),
+        Schedule::Pool => examples.par_iter().map(one).collect(),
         Schedule::CurrentThread => examples.iter().map(one).collect(),
     };
     BatchResult {

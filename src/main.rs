@@ -1,4 +1,10 @@
 //! `hclconv`: the native command line over the same pipeline as the page.
+#![deny(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
 
 use clap::{Parser, Subcommand};
 use hclconv::{convert, Example, Language, MappingCache};

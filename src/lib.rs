@@ -15,7 +15,10 @@
         clippy::todo
     )
 )]
-#![cfg_attr(target_arch = "wasm32", feature(stdarch_wasm_atomic_wait))]
+#![cfg_attr(
+    target_arch = "wasm32",
+    feature(stdarch_wasm_atomic_wait, thread_local)
+)]
 
 pub mod batch;
 pub mod cache;
@@ -25,6 +28,12 @@ pub mod input;
 pub mod mapping;
 pub mod model;
 pub mod parse;
+
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+mod alloc;
+#[cfg(all(target_arch = "wasm32", target_feature = "atomics"))]
+#[global_allocator]
+static ALLOCATOR: alloc::ThreadCachingAllocator = alloc::ThreadCachingAllocator;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -16,6 +16,15 @@ extern "C" {
     fn set_timeout(callback: &js_sys::Function, ms: i32) -> JsValue;
 }
 
+thread_local! {
+    /// The pool can be started once per page; every test awaits the same start.
+    static POOL: Promise = wasm_bindgen_rayon::init_thread_pool(2);
+}
+
+async fn pool() {
+    JsFuture::from(POOL.with(Promise::clone)).await.unwrap();
+}
+
 fn get(value: &JsValue, key: &str) -> JsValue {
     Reflect::get(value, &key.into()).unwrap_or(JsValue::UNDEFINED)
 }
@@ -86,9 +95,7 @@ fn rejects_a_malformed_request_with_an_error_not_a_trap() {
 
 #[wasm_bindgen_test]
 async fn a_batch_on_the_pool_uses_two_workers_and_fills_the_cache() {
-    JsFuture::from(wasm_bindgen_rayon::init_thread_pool(2))
-        .await
-        .unwrap();
+    pool().await;
     reset_cache();
     let examples: Vec<JsValue> = (0..8)
         .map(|i| example(&format!("e{i}"), if i % 2 == 0 { S3 } else { PET }))
@@ -132,4 +139,41 @@ async fn a_batch_on_the_pool_uses_two_workers_and_fills_the_cache() {
     assert_eq!(sorted, vec!["aws".to_string(), "random".to_string()]);
     assert_eq!(get(&snapshot, "loads").as_f64(), Some(2.0));
     assert_eq!(get(&snapshot, "duplicateLoads").as_f64(), Some(0.0));
+}
+
+/// The pool (two threads allocating through the thread-caching allocator at once) produces exactly
+/// what the calling thread produces alone, over a few hundred examples: a canary for allocator bugs.
+#[wasm_bindgen_test]
+async fn pool_and_calling_thread_agree_on_a_large_batch() {
+    pool().await;
+    let sources = [
+        S3,
+        PET,
+        BAD,
+        include_str!("fixtures/aws_static_site/main.tf"),
+    ];
+    let examples: Vec<JsValue> = (0..300)
+        .map(|i| example(&format!("e{i}"), sources[i % sources.len()]))
+        .collect();
+    let sync = convert_batch_sync(request(&examples, None)).unwrap();
+    let handle = start_batch(request(&examples, Some(2))).unwrap();
+    while !handle.done() {
+        let tick = Promise::new(&mut |resolve, _| {
+            set_timeout(&resolve, 5);
+        });
+        JsFuture::from(tick).await.unwrap();
+    }
+    let pooled = handle.take().unwrap();
+    let (sync, pooled) = (results(&sync), results(&pooled));
+    assert_eq!(sync.len(), 300);
+    for (a, b) in sync.iter().zip(&pooled) {
+        assert_eq!(output_text(a), output_text(b));
+        let codes = |r: &JsValue| -> Vec<String> {
+            Array::from(&get(r, "diagnostics"))
+                .iter()
+                .filter_map(|d| get(&d, "code").as_string())
+                .collect()
+        };
+        assert_eq!(codes(a), codes(b));
+    }
 }

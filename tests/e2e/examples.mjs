@@ -1,6 +1,8 @@
 // Terraform examples used by the e2e tests, with what their TypeScript output must contain.
 // `expect`: substrings of the output; `providers`: the provider cache keys the example needs.
 
+import { SAMPLES } from '../../www/samples.js';
+
 export const GOOD_EXAMPLES = [
   {
     id: 'aws-bucket',
@@ -55,21 +57,8 @@ output "network_id" {
     expect: ['import * as gcp from "@pulumi/gcp"', 'new gcp.compute.Network("', 'export const '],
   },
   {
-    id: 'random-pet',
-    files: {
-      'main.tf': `locals {
-  prefix = "demo"
-}
-
-resource "random_pet" "name" {
-  length = 2
-}
-
-output "greeting" {
-  value = "Hello, \${local.prefix}-\${random_pet.name.id}!"
-}
-`,
-    },
+    // The playground's own sample, so the page's first impression is tested as shipped.
+    ...SAMPLES.find((sample) => sample.id === 'random-pet'),
     providers: ['random'],
     expect: ['import * as random from "@pulumi/random"', 'new random.RandomPet("', 'export const '],
   },

@@ -1,6 +1,9 @@
 //! Program model → program text, one file per target language.
 
+pub mod project;
 pub mod typescript;
+
+pub use project::ProjectFile;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Program;
@@ -50,19 +53,30 @@ impl fmt::Display for Language {
 #[serde(rename_all = "camelCase")]
 pub struct EmittedProgram {
     pub language: Language,
+    /// The main program file (`index.ts`).
     pub path: String,
     pub text: String,
+    /// Every file of a ready Pulumi project: `Pulumi.yaml`, the program (and component) files, and
+    /// the dependency manifest.
+    pub project: Vec<ProjectFile>,
 }
 
-pub fn emit(program: &Program, language: Language) -> (EmittedProgram, Vec<Diagnostic>) {
+/// Emits `program` in `language`; `id` names the project.
+pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram, Vec<Diagnostic>) {
     let (text, diagnostics) = match language {
         Language::Typescript => typescript::emit(program),
     };
+    let main = ProjectFile {
+        path: language.main_file().to_string(),
+        text: text.clone(),
+    };
+    let project = project::project_files(id, language, program, vec![main]);
     (
         EmittedProgram {
             language,
             path: language.main_file().to_string(),
             text,
+            project,
         },
         diagnostics,
     )

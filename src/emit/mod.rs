@@ -34,6 +34,13 @@ impl Language {
         }
     }
 
+    /// A display name for pickers (`TypeScript`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Language::Typescript => "TypeScript",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<Language> {
         match name {
             "ts" | "typescript" => Some(Language::Typescript),

@@ -1,5 +1,6 @@
 //! Program model → program text, one file per target language.
 
+pub mod pcl;
 pub mod project;
 pub mod typescript;
 
@@ -16,14 +17,16 @@ pub enum Language {
     #[default]
     #[serde(alias = "ts")]
     Typescript,
+    Pcl,
 }
 
 impl Language {
-    pub const ALL: &'static [Language] = &[Language::Typescript];
+    pub const ALL: &'static [Language] = &[Language::Typescript, Language::Pcl];
 
     pub fn name(self) -> &'static str {
         match self {
             Language::Typescript => "typescript",
+            Language::Pcl => "pcl",
         }
     }
 
@@ -31,6 +34,7 @@ impl Language {
     pub fn main_file(self) -> &'static str {
         match self {
             Language::Typescript => "index.ts",
+            Language::Pcl => "main.pp",
         }
     }
 
@@ -38,12 +42,14 @@ impl Language {
     pub fn display_name(self) -> &'static str {
         match self {
             Language::Typescript => "TypeScript",
+            Language::Pcl => "PCL",
         }
     }
 
     pub fn parse(name: &str) -> Option<Language> {
         match name {
             "ts" | "typescript" => Some(Language::Typescript),
+            "pcl" | "pp" => Some(Language::Pcl),
             _ => None,
         }
     }
@@ -70,14 +76,24 @@ pub struct EmittedProgram {
 
 /// Emits `program` in `language`; `id` names the project.
 pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram, Vec<Diagnostic>) {
-    let (text, diagnostics) = match language {
-        Language::Typescript => typescript::emit(program),
-    };
-    let main = ProjectFile {
+    let (text, mut diagnostics) = emit_program(program, language);
+    let mut files = vec![ProjectFile {
         path: language.main_file().to_string(),
         text: text.clone(),
-    };
-    let project = project::project_files(id, language, program, vec![main]);
+    }];
+    // Component programs (local modules) live in their folders, as Pulumi lays them out.
+    if language == Language::Pcl {
+        for component in &program.components {
+            let (component_text, component_diagnostics) =
+                emit_program(&component.program, language);
+            diagnostics.extend(component_diagnostics);
+            files.push(ProjectFile {
+                path: format!("{}/{}", component.path, language.main_file()),
+                text: component_text,
+            });
+        }
+    }
+    let project = project::project_files(id, language, program, files);
     (
         EmittedProgram {
             language,
@@ -87,6 +103,13 @@ pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram,
         },
         diagnostics,
     )
+}
+
+fn emit_program(program: &Program, language: Language) -> (String, Vec<Diagnostic>) {
+    match language {
+        Language::Typescript => typescript::emit(program),
+        Language::Pcl => pcl::emit(program),
+    }
 }
 
 /// Token parts: `aws:s3/bucket:Bucket` → (`aws`, [`s3`], `Bucket`); `kubernetes:core/v1:Namespace` →

@@ -71,6 +71,7 @@ pub fn project_files(
                 text: TSCONFIG.into(),
             });
         }
+        Language::Pcl => {}
     }
     files
 }
@@ -78,6 +79,8 @@ pub fn project_files(
 fn pulumi_yaml(name: &str, language: Language, program: &Program) -> String {
     let runtime = match language {
         Language::Typescript => "nodejs",
+        // A PCL program is what `pulumi convert` writes first; Pulumi's own tests mark it so.
+        Language::Pcl => "terraform",
     };
     let mut out = format!(
         "name: {name}\nruntime: {runtime}\ndescription: Converted from Terraform by hclconv\n"

@@ -523,6 +523,26 @@ impl<'f> ModuleLowering<'f, '_> {
             ("resource" | "data", [tf_type, name]) => {
                 self.declare_resource(block, ident, tf_type, name, file, comments, span, reporter)
             }
+            ("ephemeral", [tf_type, name]) => {
+                // Ephemeral resources are read at plan time and never stored; the nearest Pulumi
+                // construct is an invoke of the matching data source.
+                reporter.report(
+                    Severity::Warning,
+                    "ephemeral-resource",
+                    format!("ephemeral `{tf_type}` becomes an invoke of the data source of that type: its values end up in Pulumi's state unless marked secret"),
+                    block.ident.span(),
+                );
+                self.declare_resource(block, ident, tf_type, name, file, comments, span, reporter)
+            }
+            ("action" | "list", _) => reporter.report(
+                Severity::Warning,
+                "not-converted",
+                format!(
+                    "`{ident}` blocks ({}) have no Pulumi equivalent and are not converted",
+                    if ident == "action" { "Terraform actions" } else { "Terraform search queries" }
+                ),
+                block.ident.span(),
+            ),
             ("module", [name]) => {
                 let source = block
                     .body
@@ -679,6 +699,12 @@ impl<'f> ModuleLowering<'f, '_> {
         } else {
             TypeKind::DataSource
         };
+        // `data` and `ephemeral` share the invoke form but not the address.
+        let data_prefix = if ident == "ephemeral" {
+            "ephemeral"
+        } else {
+            "data"
+        };
         let provider = provider_of(tf_type).to_string();
         let mapping = self.mapping_for(&provider, block, reporter);
         let known = mapping.as_ref().and_then(|m| m.lookup(kind, tf_type));
@@ -732,7 +758,7 @@ impl<'f> ModuleLowering<'f, '_> {
         } else {
             self.add(
                 block.span(),
-                format!("data.{tf_type}.{name}"),
+                format!("{data_prefix}.{tf_type}.{name}"),
                 &camel_case(name),
                 "Data",
                 NodeKind::Invoke(Invoke {

@@ -78,9 +78,9 @@ pub(super) fn provider_ref(value: &Expression, lowering: &mut ExprLowering) -> O
         None if !name.contains('.') => None, // the default provider: nothing to pass
         None => {
             lowering.reporter.report(
-                Severity::Error,
+                Severity::Warning,
                 "unknown-reference",
-                format!("provider `{name}` is not declared in this module"),
+                format!("provider `{name}` is not declared in this module; the default provider is used"),
                 value.span(),
             );
             None

@@ -78,23 +78,12 @@ pub struct EmittedProgram {
 
 /// Emits `program` in `language`; `id` names the project.
 pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram, Vec<Diagnostic>) {
-    let (text, mut diagnostics) = emit_program(program, language);
+    let (text, diagnostics, components) = emit_program(program, language);
     let mut files = vec![ProjectFile {
         path: language.main_file().to_string(),
         text: text.clone(),
     }];
-    // Component programs (local modules) live in their folders, as Pulumi lays them out.
-    if language == Language::Pcl {
-        for component in &program.components {
-            let (component_text, component_diagnostics) =
-                emit_program(&component.program, language);
-            diagnostics.extend(component_diagnostics);
-            files.push(ProjectFile {
-                path: format!("{}/{}", component.path, language.main_file()),
-                text: component_text,
-            });
-        }
-    }
+    files.extend(components);
     let project = project::project_files(id, language, program, files);
     (
         EmittedProgram {
@@ -107,11 +96,42 @@ pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram,
     )
 }
 
-fn emit_program(program: &Program, language: Language) -> (String, Vec<Diagnostic>) {
-    match language {
-        Language::Typescript => typescript::emit(program),
-        Language::Pcl => pcl::emit(program),
-    }
+/// The main program, its diagnostics, and the component files of its local modules.
+fn emit_program(
+    program: &Program,
+    language: Language,
+) -> (String, Vec<Diagnostic>, Vec<ProjectFile>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let main = match language {
+        Language::Typescript => {
+            let classes = typescript::component_classes(program);
+            for (component, class) in program.components.iter().zip(&classes) {
+                let (text, d) = typescript::emit_component(&component.program, class, &classes);
+                diagnostics.extend(d);
+                files.push(ProjectFile {
+                    path: format!("{}.ts", class.file),
+                    text,
+                });
+            }
+            typescript::emit(program, &classes)
+        }
+        Language::Pcl => {
+            // Component programs live in their folders, as Pulumi lays them out.
+            for component in &program.components {
+                let (text, d) = pcl::emit(&component.program);
+                diagnostics.extend(d);
+                files.push(ProjectFile {
+                    path: format!("{}/{}", component.path, language.main_file()),
+                    text,
+                });
+            }
+            pcl::emit(program)
+        }
+    };
+    let (text, main_diagnostics) = main;
+    diagnostics.extend(main_diagnostics);
+    (text, diagnostics, files)
 }
 
 /// Token parts: `aws:s3/bucket:Bucket` → (`aws`, [`s3`], `Bucket`); `kubernetes:core/v1:Namespace` →

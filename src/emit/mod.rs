@@ -78,12 +78,8 @@ pub struct EmittedProgram {
 
 /// Emits `program` in `language`; `id` names the project.
 pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram, Vec<Diagnostic>) {
-    let (text, diagnostics, components) = emit_program(program, language);
-    let mut files = vec![ProjectFile {
-        path: language.main_file().to_string(),
-        text: text.clone(),
-    }];
-    files.extend(components);
+    // `files`: the program files of the project (main program first, then components).
+    let (text, diagnostics, files) = emit_program(program, language);
     let project = project::project_files(id, language, program, files);
     (
         EmittedProgram {
@@ -96,7 +92,7 @@ pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram,
     )
 }
 
-/// The main program, its diagnostics, and the component files of its local modules.
+/// The program as one text, its diagnostics, and the program files of the project.
 fn emit_program(
     program: &Program,
     language: Language,
@@ -114,19 +110,38 @@ fn emit_program(
                     text,
                 });
             }
-            typescript::emit(program, &classes)
+            let (text, d) = typescript::emit(program, &classes);
+            files.insert(
+                0,
+                ProjectFile {
+                    path: language.main_file().to_string(),
+                    text: text.clone(),
+                },
+            );
+            (text, d)
         }
         Language::Pcl => {
-            // Component programs live in their folders, as Pulumi lays them out.
+            // One `.pp` per `.tf`; component programs live in their folders, as Pulumi lays
+            // them out.
             for component in &program.components {
-                let (text, d) = pcl::emit(&component.program);
-                diagnostics.extend(d);
-                files.push(ProjectFile {
-                    path: format!("{}/{}", component.path, language.main_file()),
-                    text,
-                });
+                let output = pcl::emit_files(&component.program);
+                diagnostics.extend(output.diagnostics);
+                for (name, text) in output.files {
+                    files.push(ProjectFile {
+                        path: format!("{}/{name}", component.path),
+                        text,
+                    });
+                }
             }
-            pcl::emit(program)
+            let output = pcl::emit_files(program);
+            let mut own: Vec<ProjectFile> = output
+                .files
+                .into_iter()
+                .map(|(path, text)| ProjectFile { path, text })
+                .collect();
+            own.append(&mut files);
+            files = own;
+            (output.text, output.diagnostics)
         }
     };
     let (text, main_diagnostics) = main;

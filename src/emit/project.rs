@@ -302,6 +302,28 @@ mod tests {
     }
 
     #[test]
+    fn python_projects_pin_their_imports() {
+        let program = Program {
+            packages: ["aws".to_string(), "kubernetes".to_string()].into(),
+            ..Program::default()
+        };
+        let main = ProjectFile {
+            path: "__main__.py".into(),
+            text: "import json\n\nimport pulumi\nimport pulumi_aws as aws\nimport pulumi_std as std\nimport yaml\n"
+                .into(),
+        };
+        let files = project_files("demo", Language::Python, &program, vec![main]);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["Pulumi.yaml", "__main__.py", "requirements.txt"]);
+        let yaml = &files[0].text;
+        assert!(yaml.starts_with("name: demo\nruntime:\n    name: python\n    options:\n        toolchain: pip\n        virtualenv: venv\n"), "{yaml}");
+        assert_eq!(
+            files[2].text,
+            "pulumi>=3.270.0,<4.0.0\npulumi-aws>=7.48.0,<8.0.0\npulumi-kubernetes>=4.32.0,<5.0.0\npulumi-std>=2.2.0,<3.0.0\npyyaml>=6.0,<7.0\n"
+        );
+    }
+
+    #[test]
     fn project_names_are_sanitised() {
         assert_eq!(project_name("examples/S3 Site.tf"), "s3-site");
         assert_eq!(project_name("///"), "converted");

@@ -86,6 +86,8 @@ const RESERVED: &[&str] = &[
     "each_entries",
     "group_entries",
     "fileset",
+    "formatdate",
+    "datetime",
 ];
 
 /// Pulumi properties whose values are free-form user data (maps, manifests): their keys are kept as
@@ -114,6 +116,51 @@ const FREE_FORM: &[&str] = &[
     "headers",
 ];
 
+/// Terraform's `formatdate`, in Python.
+const FORMATDATE: &str = r#"def formatdate(spec, timestamp):
+    """Terraform's formatdate(): an RFC 3339 timestamp in the given format."""
+    moment = datetime.datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    minutes = int((moment.utcoffset() or datetime.timedelta()).total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    offset = "%02d%02d" % divmod(abs(minutes), 60)
+    hour12 = moment.hour % 12 or 12
+    fields = {
+        "YYYY": "%04d" % moment.year,
+        "YY": "%02d" % (moment.year % 100),
+        "MMMM": moment.strftime("%B"),
+        "MMM": moment.strftime("%b"),
+        "MM": "%02d" % moment.month,
+        "M": str(moment.month),
+        "DD": "%02d" % moment.day,
+        "D": str(moment.day),
+        "EEEE": moment.strftime("%A"),
+        "EEE": moment.strftime("%a"),
+        "hh": "%02d" % moment.hour,
+        "h": str(moment.hour),
+        "HH": "%02d" % hour12,
+        "H": str(hour12),
+        "AA": "AM" if moment.hour < 12 else "PM",
+        "aa": "am" if moment.hour < 12 else "pm",
+        "mm": "%02d" % moment.minute,
+        "m": str(moment.minute),
+        "ss": "%02d" % moment.second,
+        "s": str(moment.second),
+        "ZZZZZ": sign + offset[:2] + ":" + offset[2:],
+        "ZZZZ": sign + offset,
+        "ZZZ": "UTC" if minutes == 0 else sign + offset,
+        "Z": "Z" if minutes == 0 else sign + offset[:2] + ":" + offset[2:],
+    }
+    out = []
+    for match in re.finditer(r"'((?:[^']|'')*)'|([A-Za-z])\2*|.", spec):
+        if match.group(1) is not None:
+            out.append(match.group(1).replace("''", "'"))
+        elif match.group(2) is not None:
+            out.append(fields[match.group(0)])
+        else:
+            out.append(match.group(0))
+    return "".join(out)
+"#;
+
 /// Small functions the program defines when it needs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Helper {
@@ -128,6 +175,7 @@ enum Helper {
     EachEntries,
     GroupEntries,
     Fileset,
+    FormatDate,
 }
 
 impl Helper {
@@ -163,6 +211,7 @@ impl Helper {
             Helper::GroupEntries => {
                 "def group_entries(entries):\n    groups = {}\n    for key, value in entries:\n        groups.setdefault(key, []).append(value)\n    return groups\n"
             }
+            Helper::FormatDate => FORMATDATE,
             Helper::Fileset => {
                 "def fileset(directory, pattern):\n    root = pathlib.Path(directory)\n    return sorted(path.relative_to(root).as_posix() for path in root.glob(pattern) if path.is_file())\n"
             }
@@ -172,6 +221,7 @@ impl Helper {
     fn imports(self) -> &'static [&'static str] {
         match self {
             Helper::Fileset => &["pathlib"],
+            Helper::FormatDate => &["datetime", "re"],
             _ => &[],
         }
     }
@@ -474,6 +524,7 @@ impl Emitter<'_> {
         };
         let level = if lifted { 2 } else { 1 };
         let logical = fstring_literal_text(&resource.logical_name);
+        let pad = if lifted { INDENT } else { "" };
         let mut body = String::new();
         if is_count {
             let _ = writeln!(out, "{name} = []");
@@ -491,10 +542,10 @@ impl Emitter<'_> {
             });
             args.extend(props);
             args.extend(options);
-            let _ = writeln!(body, "for index in range({source}):");
+            let _ = writeln!(body, "{pad}for index in range({source}):");
             let _ = writeln!(
                 body,
-                "{INDENT}{name}.append({})",
+                "{pad}{INDENT}{name}.append({})",
                 call(&class, &args, level)
             );
         } else {
@@ -510,16 +561,19 @@ impl Emitter<'_> {
             });
             args.extend(props);
             args.extend(options);
-            let _ = writeln!(body, "{header}:");
-            let _ = writeln!(body, "{INDENT}{name}[key] = {}", call(&class, &args, level));
+            let _ = writeln!(body, "{pad}{header}:");
+            let _ = writeln!(
+                body,
+                "{pad}{INDENT}{name}[key] = {}",
+                call(&class, &args, level)
+            );
         }
         if lifted {
             let source = self.expr(collection, 0);
             let function = format!("create_{}", name.trim_end_matches('_'));
             let _ = writeln!(out, "\n\ndef {function}(resolved):");
-            for line in body.lines() {
-                let _ = writeln!(out, "{INDENT}{line}");
-            }
+            // The body is written at its final depth: re-indenting would change multi-line strings.
+            out.push_str(&body);
             let _ = writeln!(out, "\n\n{source}.apply({function})");
         } else {
             out.push_str(&body);
@@ -847,6 +901,8 @@ impl Emitter<'_> {
                     }
                 }
             }
+            // `pulumi.Output.secret(...)` is an output whatever it wraps.
+            Expr::Call { name, .. } if name == "sensitive" => f(expr),
             other => other.children(&mut |child| self.for_each_output_leaf(child, f)),
         }
     }
@@ -1401,7 +1457,7 @@ impl Emitter<'_> {
                     Builtin::PathModule | Builtin::PathRoot,
                 )) => pieces.push(Piece::Literal(".".into())),
                 TemplatePart::Interpolation(e) => pieces.push(Piece::Code(self.expr(e, level))),
-                other => pieces.push(Piece::Code(self.directive(other, level))),
+                other => pieces.push(Piece::Text(self.directive(other, level))),
             }
         }
         pieces
@@ -1874,6 +1930,10 @@ impl Emitter<'_> {
                 format!("can(lambda: {})", p(0))
             }
             ("plantimestamp", 0) => self.std_call("timestamp", &[], &[], level),
+            ("formatdate", 2) => {
+                self.helpers.insert(Helper::FormatDate);
+                call("formatdate", &plain, level)
+            }
             _ => self.std_call(name, args, &plain, level),
         };
         text
@@ -2024,7 +2084,7 @@ fn is_native(name: &str, n: usize) -> bool {
                 1
             )
             | (
-                "textencodebase64" | "textdecodebase64" | "uuidv5" | "fileset",
+                "textencodebase64" | "textdecodebase64" | "uuidv5" | "fileset" | "formatdate",
                 2
             )
             | (
@@ -2053,6 +2113,8 @@ fn base_name(name: &str) -> &str {
 enum Piece {
     Literal(String),
     Code(String),
+    /// Code that is a string already (a directive).
+    Text(String),
 }
 
 /// A plain (non-output) template: an f-string when every expression can sit inside one on any Python
@@ -2061,28 +2123,32 @@ fn render_template(pieces: &[Piece]) -> String {
     if pieces.is_empty() {
         return "\"\"".to_string();
     }
-    if let [Piece::Code(code)] = pieces {
-        return format!("str({code})");
+    match pieces {
+        [Piece::Code(code)] => return format!("str({code})"),
+        [Piece::Text(code)] => return code.clone(),
+        _ => {}
     }
     if pieces.iter().all(|p| matches!(p, Piece::Literal(_))) {
         let text: String = pieces
             .iter()
             .map(|p| match p {
-                Piece::Literal(s) | Piece::Code(s) => s.as_str(),
+                Piece::Literal(s) | Piece::Code(s) | Piece::Text(s) => s.as_str(),
             })
             .collect();
         return string_literal(&text);
     }
     let fstring_safe = pieces.iter().all(|p| match p {
         Piece::Literal(_) => true,
-        Piece::Code(code) => !code.contains(['"', '\'', '\\', '\n', '#', '{', '}', '!', ':']),
+        Piece::Code(code) | Piece::Text(code) => {
+            !code.contains(['"', '\'', '\\', '\n', '#', '{', '}', '!', ':'])
+        }
     });
     let mut literal = String::new();
     let mut args = Vec::new();
     for piece in pieces {
         match piece {
             Piece::Literal(s) => literal.push_str(&brace_escape(s)),
-            Piece::Code(code) => {
+            Piece::Code(code) | Piece::Text(code) => {
                 if fstring_safe {
                     let _ = write!(literal, "{{{code}}}");
                 } else {

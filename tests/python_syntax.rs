@@ -22,7 +22,7 @@ fn example_of(dir: &Path, id: &str) -> Option<Example> {
     while let Some(current) = stack.pop() {
         for entry in std::fs::read_dir(&current).ok()? {
             let path = entry.ok()?.path();
-            if path.is_dir() && current == dir && id.starts_with("fixture:") {
+            if path.is_dir() && id.starts_with("fixture:") {
                 stack.push(path);
             } else if path.extension().is_some_and(|e| e == "tf") {
                 let relative = path
@@ -83,6 +83,16 @@ for path in sys.argv[1:]:
     failures
 }
 
+/// `a/b/c` relative to directory `a/x` → `../b/c`.
+fn relative(path: &str, dir: &str) -> String {
+    let from: Vec<&str> = dir.split('/').collect();
+    let to: Vec<&str> = path.split('/').collect();
+    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
+    parts.extend(to.iter().skip(common).map(|s| s.to_string()));
+    parts.join("/")
+}
+
 fn temp_dir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("hclconv-{name}-{}", std::process::id()))
 }
@@ -112,7 +122,12 @@ fn fixture_programs_compile() {
             continue;
         };
         let conversion = convert(&example, Language::Python, &cache);
-        programs.push((name, conversion.output.text));
+        // Every Python file of the project: the program and its component classes.
+        for file in &conversion.output.project {
+            if file.path.ends_with(".py") {
+                programs.push((format!("{name}/{}", file.path), file.text.clone()));
+            }
+        }
     }
     assert!(programs.len() >= 8);
     let out = temp_dir("fixtures");
@@ -132,38 +147,54 @@ fn corpus_programs_compile() {
         eprintln!("../shared/corpus not found: skipped");
         return;
     }
-    let mut dirs = Vec::new();
-    let mut stack = vec![corpus.clone()];
-    while let Some(dir) = stack.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
+    let Ok(manifest) = std::fs::read_to_string(corpus.join("MANIFEST.tsv")) else {
+        eprintln!("../shared/corpus/MANIFEST.tsv not found: skipped");
+        return;
+    };
+    // Doc snippets alone; module repositories one directory at a time with the repository around
+    // it (so `../../` module sources resolve and component classes are written), as the corpus
+    // test judges them.
+    let mut examples: Vec<Example> = Vec::new();
+    let mut repos: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
+    for line in manifest.lines().skip(1) {
+        let cols: Vec<&str> = line.split('\t').collect();
+        let (Some(repo), Some(kind), Some(path)) = (cols.first(), cols.get(2), cols.get(3)) else {
             continue;
         };
-        let mut has_tf = false;
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                stack.push(path);
-            } else if path.extension().is_some_and(|e| e == "tf") {
-                has_tf = true;
-            }
-        }
-        if has_tf {
-            dirs.push(dir);
+        let Ok(text) = std::fs::read_to_string(corpus.join(path)) else {
+            continue;
+        };
+        if *kind == "tf" {
+            repos
+                .entry(repo.to_string())
+                .or_default()
+                .push((path.to_string(), text));
+        } else if !path.ends_with(".json") {
+            examples.push(Example::single(*path, "main.tf", text));
         }
     }
-    dirs.sort();
+    for files in repos.values() {
+        let mut dirs: Vec<&str> = files
+            .iter()
+            .map(|(p, _)| p.rsplit_once('/').map_or("", |(d, _)| d))
+            .collect();
+        dirs.sort_unstable();
+        dirs.dedup();
+        for dir in dirs {
+            let files = files
+                .iter()
+                .map(|(path, text)| (relative(path, dir), text.clone()))
+                .collect();
+            examples.push(Example {
+                id: dir.to_string(),
+                files,
+            });
+        }
+    }
     let cache = MappingCache::builtin();
     let mut programs = Vec::new();
-    for dir in &dirs {
-        let id = dir
-            .strip_prefix(&corpus)
-            .unwrap_or(dir)
-            .to_string_lossy()
-            .into_owned();
-        let Some(example) = example_of(dir, &id) else {
-            continue;
-        };
-        let conversion = convert(&example, Language::Python, &cache);
+    for example in &examples {
+        let conversion = convert(example, Language::Python, &cache);
         if conversion
             .diagnostics
             .iter()
@@ -171,7 +202,11 @@ fn corpus_programs_compile() {
         {
             continue;
         }
-        programs.push((id, conversion.output.text));
+        for file in &conversion.output.project {
+            if file.path.ends_with(".py") {
+                programs.push((format!("{}/{}", example.id, file.path), file.text.clone()));
+            }
+        }
     }
     let out = temp_dir("corpus");
     let failures = compile_all(python, &programs, &out);
@@ -188,4 +223,41 @@ fn corpus_programs_compile() {
         programs.len(),
         failures.iter().take(20).collect::<Vec<_>>()
     );
+}
+
+/// A local module becomes a component class in `components/`, imported by the program.
+#[test]
+fn local_modules_become_component_classes() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/local_module");
+    let example = example_of(&root, "fixture:local_module").expect("fixture");
+    let conversion = convert(&example, Language::Python, &MappingCache::builtin());
+    let file = |path: &str| {
+        conversion
+            .output
+            .project
+            .iter()
+            .find(|f| f.path == path)
+            .map(|f| f.text.clone())
+            .unwrap_or_else(|| panic!("{path} is missing"))
+    };
+    let main = file("__main__.py");
+    let component = file("components/subnets.py");
+    assert!(file("components/__init__.py").starts_with("\"\"\""));
+    assert!(
+        main.contains("from components.subnets import Subnets"),
+        "{main}"
+    );
+    assert!(main.contains("subnets = Subnets("), "{main}");
+    assert!(
+        component.contains("class Subnets(pulumi.ComponentResource):"),
+        "{component}"
+    );
+    assert!(component.contains("parent=self"), "{component}");
+    assert!(component.contains("self.register_outputs("), "{component}");
+    // `vpc_id` receives an output from one caller: inside, it is an Output.
+    assert!(
+        component.contains("vpc_id = pulumi.Output.from_input(vpc_id)"),
+        "{component}"
+    );
+    insta::assert_snapshot!("local_module.python.components", component);
 }

@@ -102,6 +102,11 @@ pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram,
             });
         }
     }
+    if language == Language::Python {
+        let (component_files, component_diagnostics) = python::emit_components(program);
+        diagnostics.extend(component_diagnostics);
+        files.extend(component_files);
+    }
     let project = project::project_files(id, language, program, files);
     (
         EmittedProgram {

@@ -88,6 +88,7 @@ const RESERVED: &[&str] = &[
     "fileset",
     "formatdate",
     "datetime",
+    "components",
 ];
 
 /// Pulumi properties whose values are free-form user data (maps, manifests): their keys are kept as
@@ -253,26 +254,151 @@ enum BindingSource {
 }
 
 pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
-    let mut emitter = Emitter {
-        program,
-        names: node_names(program),
-        output_memo: RefCell::new(HashMap::new()),
-        typed_memo: RefCell::new(HashMap::new()),
-        substitutions: Vec::new(),
-        scope: Vec::new(),
-        imports: BTreeSet::new(),
-        helpers: BTreeSet::new(),
-        uses_std: false,
-        diagnostics: Vec::new(),
-        span: SourceSpan::default(),
-        address: String::new(),
-    };
+    let components = Components::of(program);
+    emit_file(program, &components, None)
+}
+
+/// The component classes of the program's local modules, one file each in the `components`
+/// package (`components/vpc.py` with `class Vpc(pulumi.ComponentResource)`), and their diagnostics.
+pub fn emit_components(program: &Program) -> (Vec<super::ProjectFile>, Vec<Diagnostic>) {
+    let components = Components::of(program);
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    if program.components.is_empty() {
+        return (files, diagnostics);
+    }
+    files.push(super::ProjectFile {
+        path: "components/__init__.py".into(),
+        text:
+            "\"\"\"Component classes converted from the Terraform modules of this project.\"\"\"\n"
+                .into(),
+    });
+    for component in &program.components {
+        let Some(class) = components.classes.get(&component.path) else {
+            continue;
+        };
+        let (text, file_diagnostics) =
+            emit_file(&component.program, &components, Some(&component.path));
+        diagnostics.extend(file_diagnostics);
+        files.push(super::ProjectFile {
+            path: format!("components/{}.py", class.module),
+            text,
+        });
+    }
+    (files, diagnostics)
+}
+
+/// The Python class of a local module.
+#[derive(Debug, Clone)]
+struct ComponentClass {
+    /// `VirtualNetwork`.
+    class: String,
+    /// `virtual_network`: the file in the `components` package.
+    module: String,
+}
+
+/// What every file of a project knows about its components: their classes, and which of their
+/// inputs some caller passes an output to (those are `Output`s inside the component).
+#[derive(Debug, Default)]
+struct Components {
+    classes: HashMap<String, ComponentClass>,
+    output_inputs: HashMap<String, BTreeSet<String>>,
+}
+
+impl Components {
+    fn of(root: &Program) -> Self {
+        let mut classes: HashMap<String, ComponentClass> = HashMap::new();
+        let mut taken: BTreeSet<String> = BTreeSet::new();
+        for component in &root.components {
+            let base = class_name(&component.path);
+            let mut class = base.clone();
+            let mut n = 2;
+            while taken.contains(&class) {
+                class = format!("{base}{n}");
+                n += 1;
+            }
+            taken.insert(class.clone());
+            let module = py_name(&class);
+            classes.insert(component.path.clone(), ComponentClass { class, module });
+        }
+        let mut components = Components {
+            classes,
+            output_inputs: HashMap::new(),
+        };
+        // Outputs flow into a component through its callers, who may be components themselves:
+        // repeat until nothing changes (each round only adds).
+        for _ in 0..=root.components.len() {
+            let mut changed = false;
+            let programs = std::iter::once((None, root)).chain(
+                root.components
+                    .iter()
+                    .map(|c| (Some(c.path.as_str()), &c.program)),
+            );
+            let mut found: Vec<(String, String)> = Vec::new();
+            for (path, program) in programs {
+                let emitter = Emitter::new(program, &components, path);
+                for node in &program.nodes {
+                    let NodeKind::Component(component) = &node.kind else {
+                        continue;
+                    };
+                    let Some(target) = &component.path else {
+                        continue;
+                    };
+                    for input in &component.inputs {
+                        if emitter.is_output(&input.value) {
+                            found.push((target.clone(), input.name.clone()));
+                        }
+                    }
+                }
+            }
+            for (target, key) in found {
+                changed |= components
+                    .output_inputs
+                    .entry(target)
+                    .or_default()
+                    .insert(key);
+            }
+            if !changed {
+                break;
+            }
+        }
+        components
+    }
+}
+
+/// `modules/virtual-network` → `VirtualNetwork`; a path with no name of its own (`../..`) → `Module`.
+fn class_name(path: &str) -> String {
+    let segment = path
+        .rsplit('/')
+        .find(|s| !s.is_empty() && *s != "." && *s != "..")
+        .unwrap_or("module");
+    let mut out = String::new();
+    for word in segment.split(|c: char| !c.is_ascii_alphanumeric()) {
+        let mut chars = word.chars();
+        if let Some(first) = chars.next() {
+            out.extend(first.to_uppercase());
+            out.push_str(chars.as_str());
+        }
+    }
+    if out.is_empty() || out.starts_with(|c: char| c.is_ascii_digit()) {
+        out.insert_str(0, "Module");
+    }
+    out
+}
+
+/// One Python file: the main program (`component` is `None`) or a component class.
+fn emit_file(
+    program: &Program,
+    components: &Components,
+    component: Option<&str>,
+) -> (String, Vec<Diagnostic>) {
+    let mut emitter = Emitter::new(program, components, component);
     let mut body = String::new();
     let has_config = program
         .nodes
         .iter()
         .any(|n| matches!(n.kind, NodeKind::Config(_)));
-    if has_config {
+    if has_config && component.is_none() {
         body.push_str("config = pulumi.Config()\n");
     }
     let mut previous: Option<(std::mem::Discriminant<NodeKind>, bool)> = None;
@@ -286,7 +412,7 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
         let multi_line = code_lines > 1;
         let kind = std::mem::discriminant(&node.kind);
         if previous.is_some_and(|(k, m)| k != kind || m || multi_line)
-            || (previous.is_none() && has_config)
+            || (previous.is_none() && has_config && component.is_none())
         {
             body.push('\n');
         }
@@ -298,7 +424,11 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
     for helper in &emitter.helpers {
         imports.extend(helper.imports());
     }
-    // The standard library first, then Pulumi and the other third-party modules (PEP 8 groups).
+    if component.is_some() {
+        imports.insert("typing");
+    }
+    // The standard library first, then Pulumi and the other third-party modules (PEP 8 groups),
+    // then the project's own components.
     let third_party = imports.remove("yaml");
     let mut out = String::new();
     for module in &imports {
@@ -323,6 +453,12 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
     if third_party {
         out.push_str("import yaml\n");
     }
+    if !emitter.component_imports.is_empty() {
+        out.push('\n');
+        for (module, class) in &emitter.component_imports {
+            let _ = writeln!(out, "from components.{module} import {class}");
+        }
+    }
     out.push('\n');
     for helper in &emitter.helpers {
         out.push('\n');
@@ -332,8 +468,58 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
     if !emitter.helpers.is_empty() {
         out.push('\n');
     }
-    out.push_str(&body);
+    match component.and_then(|path| components.classes.get(path)) {
+        None => out.push_str(&body),
+        Some(class) => {
+            let name = &class.class;
+            let _ = write!(
+                out,
+                "\nclass {name}(pulumi.ComponentResource):\n{INDENT}\"\"\"The Terraform module `{}`.\"\"\"\n\n",
+                component.unwrap_or_default()
+            );
+            let _ = writeln!(
+                out,
+                "{INDENT}def __init__(\n{INDENT}{INDENT}self,\n{INDENT}{INDENT}name: str,\n{INDENT}{INDENT}args: typing.Mapping[str, typing.Any],\n{INDENT}{INDENT}opts: typing.Optional[pulumi.ResourceOptions] = None,\n{INDENT}):"
+            );
+            let _ = writeln!(
+                out,
+                "{INDENT}{INDENT}super().__init__(\"components:index:{name}\", name, None, opts)"
+            );
+            if !body.starts_with('\n') {
+                out.push('\n');
+            }
+            out.push_str(&indent_code(&body, 2));
+            let exports: Vec<String> = emitter
+                .exports
+                .iter()
+                .map(|(key, attribute)| format!("{}: self.{attribute}", string_literal(key)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "\n{INDENT}{INDENT}self.register_outputs({})",
+                sequence("{", "}", &exports, 2)
+            );
+        }
+    }
     (out, emitter.diagnostics)
+}
+
+/// Indents every line of code by `level`, leaving the inside of triple-quoted strings alone.
+fn indent_code(code: &str, level: usize) -> String {
+    let pad = INDENT.repeat(level);
+    let mut out = String::with_capacity(code.len() + code.lines().count() * pad.len());
+    let mut in_string = false;
+    for line in code.lines() {
+        if !in_string && !line.is_empty() {
+            out.push_str(&pad);
+        }
+        out.push_str(line);
+        out.push('\n');
+        if line.matches("\"\"\"").count() % 2 == 1 {
+            in_string = !in_string;
+        }
+    }
+    out
 }
 
 /// The Python distribution module of a Pulumi package (`aws` → `pulumi_aws`).
@@ -348,7 +534,7 @@ pub fn package_identifier(package: &str) -> String {
 
 /// Unique Python identifiers for the nodes: snake_case of the model's names, clear of keywords and of
 /// the names the program uses itself.
-fn node_names(program: &Program) -> Vec<String> {
+fn node_names(program: &Program, component: bool) -> Vec<String> {
     let aliases: Vec<String> = program
         .packages
         .iter()
@@ -358,7 +544,8 @@ fn node_names(program: &Program) -> Vec<String> {
     let mut names = Vec::with_capacity(program.nodes.len());
     for node in &program.nodes {
         let mut base = py_name(&node.name);
-        if RESERVED.contains(&base.as_str()) || aliases.contains(&base) {
+        let in_class = component && matches!(base.as_str(), "self" | "name" | "opts" | "typing");
+        if RESERVED.contains(&base.as_str()) || aliases.contains(&base) || in_class {
             base.push('_');
         }
         let mut candidate = base.clone();
@@ -375,6 +562,13 @@ fn node_names(program: &Program) -> Vec<String> {
 
 struct Emitter<'p> {
     program: &'p Program,
+    components: &'p Components,
+    /// The folder of the module whose component class is being written; `None` for the program.
+    component: Option<&'p str>,
+    /// `from components.<module> import <class>` lines the file needs.
+    component_imports: BTreeSet<(String, String)>,
+    /// A component's outputs: Pulumi output name → attribute of `self`.
+    exports: Vec<(String, String)>,
     /// Python identifier of every node.
     names: Vec<String>,
     output_memo: RefCell<HashMap<NodeId, bool>>,
@@ -392,7 +586,28 @@ struct Emitter<'p> {
     address: String,
 }
 
-impl Emitter<'_> {
+impl<'p> Emitter<'p> {
+    fn new(program: &'p Program, components: &'p Components, component: Option<&'p str>) -> Self {
+        Emitter {
+            program,
+            components,
+            component,
+            component_imports: BTreeSet::new(),
+            exports: Vec::new(),
+            names: node_names(program, component.is_some()),
+            output_memo: RefCell::new(HashMap::new()),
+            typed_memo: RefCell::new(HashMap::new()),
+            substitutions: Vec::new(),
+            scope: Vec::new(),
+            imports: BTreeSet::new(),
+            helpers: BTreeSet::new(),
+            uses_std: false,
+            diagnostics: Vec::new(),
+            span: SourceSpan::default(),
+            address: String::new(),
+        }
+    }
+
     fn node_name(&self, id: NodeId) -> String {
         self.names
             .get(id)
@@ -427,20 +642,49 @@ impl Emitter<'_> {
             NodeKind::Resource(resource) => self.resource(&name, resource, out),
             NodeKind::Invoke(invoke) => self.invoke(&name, invoke, out),
             NodeKind::Component(component) => {
-                self.warn(
-                    "not-converted",
-                    format!(
-                        "module `{}` ({}) is converted as a component in PCL; Python component classes are not generated yet",
-                        component.logical_name, component.source
-                    ),
+                let class = component
+                    .path
+                    .as_ref()
+                    .and_then(|path| self.components.classes.get(path))
+                    .cloned();
+                let Some(class) = class else {
+                    self.warn(
+                        "not-converted",
+                        format!(
+                            "module `{}` ({}) is not part of the example: no Python component class is generated for it",
+                            component.logical_name, component.source
+                        ),
+                    );
+                    let value = self.not_implemented(&format!("module {}", component.source));
+                    let _ = writeln!(out, "{name} = {value}");
+                    return;
+                };
+                self.component_imports
+                    .insert((class.module.clone(), class.class.clone()));
+                let args = InstanceArgs::Inputs(&component.inputs);
+                self.instance(
+                    &name,
+                    &class.class,
+                    &component.logical_name,
+                    &args,
+                    &component.options,
+                    out,
                 );
-                let value = self.not_implemented(&format!("module {}", component.source));
-                let _ = writeln!(out, "{name} = {value}");
             }
             NodeKind::Output(output) => {
                 let mut value = self.expr(&output.value, 1);
                 if output.secret {
                     value = format!("pulumi.Output.secret({value})");
+                }
+                if self.component.is_some() {
+                    // Callers treat a component's outputs as `Output`s (and lift over them).
+                    if !output.secret && !self.is_output(&output.value) {
+                        value = format!("pulumi.Output.from_input({value})");
+                    }
+                    let attribute = py_name(&node.name);
+                    let _ = writeln!(out, "self.{attribute} = {}", strip_parens(&value));
+                    self.exports.push((node.name.clone(), attribute));
+                    return;
                 }
                 let export = string_literal(&node.name);
                 let _ = writeln!(out, "{}", call("pulumi.export", &[export, value], 0));
@@ -457,6 +701,25 @@ impl Emitter<'_> {
             }
         }
         let key = string_literal(&config.key);
+        if self.component.is_some() {
+            // A component's inputs come from its caller's `args`.
+            match &config.default {
+                None => {
+                    let _ = writeln!(out, "{name} = args[{key}]");
+                }
+                Some(default) => {
+                    let fallback = self.expr(default, 1);
+                    let _ = writeln!(out, "{name} = args.get({key})");
+                    let _ = writeln!(out, "if {name} is None:\n{INDENT}{name} = {fallback}");
+                }
+            }
+            if config.secret {
+                let _ = writeln!(out, "{name} = pulumi.Output.secret({name})");
+            } else if self.input_is_output(&config.key) {
+                let _ = writeln!(out, "{name} = pulumi.Output.from_input({name})");
+            }
+            return;
+        }
         let ty = match (&config.ty, &config.default) {
             (ConfigType::Any, Some(default)) => infer_type(default),
             (ty, _) => ty.clone(),
@@ -486,14 +749,67 @@ impl Emitter<'_> {
         }
     }
 
-    /// `name = pkg.mod.Type("name", args..., opts=...)`, in a loop for `count` / `for_each`.
     fn resource(&mut self, name: &str, resource: &Resource, out: &mut String) {
         let class = resource_class(&resource.token);
-        let Some(range) = &resource.options.range else {
-            let mut args = vec![string_literal(&resource.logical_name)];
-            args.extend(self.arguments(&resource.properties, 0));
-            args.extend(self.options(&resource.options, 0));
-            let _ = writeln!(out, "{name} = {}", call(&class, &args, 0));
+        let args = InstanceArgs::Properties(&resource.properties);
+        self.instance(
+            name,
+            &class,
+            &resource.logical_name,
+            &args,
+            &resource.options,
+            out,
+        );
+    }
+
+    /// The arguments after the logical name: keyword arguments of a resource, the input dict of a
+    /// component.
+    fn instance_args(&mut self, args: &InstanceArgs, level: usize) -> Vec<String> {
+        match args {
+            InstanceArgs::Properties(properties) => self.arguments(properties, level),
+            InstanceArgs::Inputs(inputs) => {
+                let mut items = Vec::new();
+                for input in *inputs {
+                    let mut text = String::new();
+                    for line in &input.comments {
+                        let _ = writeln!(text, "{}", comment(line));
+                        text.push_str(&INDENT.repeat(level + 2));
+                    }
+                    let value = self.expr(&input.value, level + 2);
+                    let _ = write!(text, "{}: {value}", string_literal(&input.name));
+                    items.push(text);
+                }
+                vec![sequence("{", "}", &items, level + 1)]
+            }
+        }
+    }
+
+    /// The logical name of a resource; inside a component, prefixed with the component's name.
+    fn logical_name(&self, logical: &str, suffix: Option<&str>) -> String {
+        let text = fstring_literal_text(logical);
+        match (self.component.is_some(), suffix) {
+            (false, None) => string_literal(logical),
+            (false, Some(var)) => format!("f\"{text}-{{{var}}}\""),
+            (true, None) => format!("f\"{{name}}-{text}\""),
+            (true, Some(var)) => format!("f\"{{name}}-{text}-{{{var}}}\""),
+        }
+    }
+
+    /// `name = Class("name", args..., opts=...)`, in a loop for `count` / `for_each`.
+    fn instance(
+        &mut self,
+        name: &str,
+        class: &str,
+        logical_name: &str,
+        instance_args: &InstanceArgs,
+        options: &ResourceOptions,
+        out: &mut String,
+    ) {
+        let Some(range) = &options.range else {
+            let mut args = vec![self.logical_name(logical_name, None)];
+            args.extend(self.instance_args(instance_args, 0));
+            args.extend(self.options(options, 0));
+            let _ = writeln!(out, "{name} = {}", call(class, &args, 0));
             return;
         };
         let (collection, is_count) = match range {
@@ -507,7 +823,7 @@ impl Emitter<'_> {
                 format!(
                     "the `{}` of `{}` is known only after deployment: the resources are created inside an `apply`, and `pulumi preview` will not show them",
                     if is_count { "count" } else { "for_each" },
-                    resource.logical_name
+                    logical_name
                 ),
             );
         }
@@ -523,7 +839,6 @@ impl Emitter<'_> {
             self.shape(collection)
         };
         let level = if lifted { 2 } else { 1 };
-        let logical = fstring_literal_text(&resource.logical_name);
         let pad = if lifted { INDENT } else { "" };
         let mut body = String::new();
         if is_count {
@@ -533,11 +848,11 @@ impl Emitter<'_> {
                 name: "index".into(),
                 typed: false,
             }];
-            let mut args = vec![format!("f\"{logical}-{{index}}\"")];
+            let mut args = vec![self.logical_name(logical_name, Some("index"))];
             let (props, options) = self.in_scope(bindings, |this| {
                 (
-                    this.arguments(&resource.properties, level),
-                    this.options(&resource.options, level),
+                    this.instance_args(instance_args, level),
+                    this.options(options, level),
                 )
             });
             args.extend(props);
@@ -546,17 +861,17 @@ impl Emitter<'_> {
             let _ = writeln!(
                 body,
                 "{pad}{INDENT}{name}.append({})",
-                call(&class, &args, level)
+                call(class, &args, level)
             );
         } else {
             let _ = writeln!(out, "{name} = {{}}");
             let typed = self.is_typed(collection);
             let (header, bindings) = self.each_header(&source, shape, typed);
-            let mut args = vec![format!("f\"{logical}-{{key}}\"")];
+            let mut args = vec![self.logical_name(logical_name, Some("key"))];
             let (props, options) = self.in_scope(bindings, |this| {
                 (
-                    this.arguments(&resource.properties, level),
-                    this.options(&resource.options, level),
+                    this.instance_args(instance_args, level),
+                    this.options(options, level),
                 )
             });
             args.extend(props);
@@ -565,11 +880,12 @@ impl Emitter<'_> {
             let _ = writeln!(
                 body,
                 "{pad}{INDENT}{name}[key] = {}",
-                call(&class, &args, level)
+                call(class, &args, level)
             );
         }
         if lifted {
             let source = self.expr(collection, 0);
+            let source = self.as_output(collection, source);
             let function = format!("create_{}", name.trim_end_matches('_'));
             let _ = writeln!(out, "\n\ndef {function}(resolved):");
             // The body is written at its final depth: re-indenting would change multi-line strings.
@@ -676,6 +992,7 @@ impl Emitter<'_> {
         };
         if lifted {
             let source = self.expr(collection, 0);
+            let source = self.as_output(collection, source);
             let _ = writeln!(out, "{name} = {source}.apply(lambda resolved: {text})");
         } else {
             let _ = writeln!(out, "{name} = {text}");
@@ -684,6 +1001,9 @@ impl Emitter<'_> {
 
     fn invoke_options(&mut self, invoke: &Invoke, level: usize) -> Option<String> {
         let mut args = Vec::new();
+        if self.component.is_some() {
+            args.push("parent=self".to_string());
+        }
         if let Some(provider) = &invoke.provider {
             args.push(format!("provider={}", self.expr(provider, level + 2)));
         }
@@ -736,6 +1056,9 @@ impl Emitter<'_> {
         let value = level + 1;
         let inner = level + 2;
         let mut args: Vec<String> = Vec::new();
+        if self.component.is_some() {
+            args.push("parent=self".to_string());
+        }
         if !options.depends_on.is_empty() {
             let deps: Vec<String> = options
                 .depends_on
@@ -865,12 +1188,30 @@ impl Emitter<'_> {
         self.output_memo.borrow_mut().insert(id, false);
         let result = match self.program.node(id).map(|n| &n.kind) {
             Some(NodeKind::Resource(_) | NodeKind::Invoke(_) | NodeKind::Component(_)) => true,
-            Some(NodeKind::Config(c)) => c.secret,
+            Some(NodeKind::Config(c)) => c.secret || self.input_is_output(&c.key),
             Some(NodeKind::Local(value)) => self.is_output(value),
             Some(NodeKind::Output(_)) | None => false,
         };
         self.output_memo.borrow_mut().insert(id, result);
         result
+    }
+
+    /// Text that `.apply` can follow: what is lifted as a whole is an `Output` already; a list, dict
+    /// or conditional with outputs inside is made one.
+    fn as_output(&self, expr: &Expr, text: String) -> String {
+        match expr {
+            Expr::List(_) | Expr::Object(_) | Expr::Conditional(..) => {
+                format!("pulumi.Output.from_input({text})")
+            }
+            _ => wrap_postfix(&text),
+        }
+    }
+
+    /// Inside a component: whether some caller passes an output for this input.
+    fn input_is_output(&self, key: &str) -> bool {
+        self.component
+            .and_then(|path| self.components.output_inputs.get(path))
+            .is_some_and(|keys| keys.contains(key))
     }
 
     /// A resource or invoke with `count` / `for_each`: a list or dict, not an output itself.
@@ -1047,6 +1388,10 @@ impl Emitter<'_> {
         self.typed_memo.borrow_mut().insert(id, false);
         let result = match self.program.node(id).map(|n| &n.kind) {
             Some(NodeKind::Resource(_) | NodeKind::Invoke(_)) => true,
+            Some(NodeKind::Component(c)) => c
+                .path
+                .as_ref()
+                .is_some_and(|p| self.components.classes.contains_key(p)),
             Some(NodeKind::Local(value)) => self.is_typed(value),
             _ => false,
         };
@@ -2107,6 +2452,14 @@ fn is_native(name: &str, n: usize) -> bool {
 
 fn base_name(name: &str) -> &str {
     name.trim_end_matches("...")
+}
+
+/// What follows the logical name of an instance.
+enum InstanceArgs<'a> {
+    /// A resource's properties, as keyword arguments.
+    Properties(&'a [Property]),
+    /// A component's inputs by variable name, as one dict.
+    Inputs(&'a [Property]),
 }
 
 /// One piece of a template: literal text or a Python expression.

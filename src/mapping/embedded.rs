@@ -24,6 +24,8 @@ pub struct EmbeddedProvider {
     pub table: Table,
 }
 
+/// Generated; kept exactly as the generator writes it (the regeneration test compares it).
+#[rustfmt::skip]
 #[path = "data/index.rs"]
 mod index;
 

@@ -256,7 +256,9 @@ pub(super) static PROVIDERS: &[EmbeddedProvider] = &[
 ];
 
 /// Terraform provider names that stand for another one.
-pub(super) static ALIASES: &[(&str, &str)] = &[("google-beta", "google")];
+pub(super) static ALIASES: &[(&str, &str)] = &[
+    ("google-beta", "google"),
+];
 
 /// Type-name prefix → Terraform provider, for every type in the data.
 pub(super) static PREFIXES: &[(&str, &str)] = &[

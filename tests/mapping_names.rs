@@ -9,6 +9,7 @@
 //!   (`aws-2020-tf2pulumi-testdata-mapping.json`) for types whose token is unchanged since — independent
 //!   Terraform names for scalars too. Attributes removed since 2020 are left out: one counts when the SDK
 //!   still has it as `camelCase` or as its plural, so the check is whether the rule picked the right one.
+//!
 //! Skipped with a message when `../shared/mappings` is not beside the repository.
 
 use hclconv::mapping::{

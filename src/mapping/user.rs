@@ -35,8 +35,8 @@ pub fn parse_marshallable_file(file: &str, json: &str) -> Result<ProviderMapping
         .as_object()
         .ok_or_else(|| invalid("the document is not a JSON object".into()))?;
     let schema = root.get("provider").and_then(Value::as_object);
-    let resources = read_types(root, schema, "resources").map_err(&invalid)?;
-    let data_sources = read_types(root, schema, "dataSources").map_err(&invalid)?;
+    let resources = read_types(root, schema, "resources").map_err(invalid)?;
+    let data_sources = read_types(root, schema, "dataSources").map_err(invalid)?;
     let provider = match root.get("name").and_then(Value::as_str) {
         Some(name) if !name.is_empty() => name.to_string(),
         _ => resources

@@ -416,10 +416,12 @@ fn lower_field_value(
             }
         }
         // `[{...}]` for a max-items-one block is the object itself in Pulumi.
+        // A max-items-one list of scalars is the scalar itself.
         Expression::Array(items) if field.max_items_one == Some(true) && items.len() == 1 => {
             match items.iter().next() {
                 Some(Expression::Object(object)) => block_object(object, &field.fields, lowering),
-                _ => lowering.lower(value),
+                Some(item) => lowering.lower(item),
+                None => lowering.lower(value),
             }
         }
         Expression::Array(items)

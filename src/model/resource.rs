@@ -17,6 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 /// A resource generated for a provisioner (`command:local:Command`, ...). The driver names it
 /// `<resource><suffix>` and chains it after the resource and the provisioners before it.
 pub(crate) struct Provisioner {
+    /// Runs after the resource it belongs to (false for built-ins, which are values).
+    pub after_owner: bool,
     pub suffix: String,
     pub token: &'static str,
     pub properties: Vec<Property>,
@@ -665,6 +667,7 @@ fn lower_provisioner(
     let suffix = format!("Provisioner{index}");
     let mut push = |suffix: String, token: &'static str, properties: Vec<Property>| {
         out.push(Provisioner {
+            after_owner: true,
             suffix,
             token,
             properties,

@@ -34,9 +34,17 @@ pub struct RaceGate {
     target: usize,
     total: usize,
     phases: [bool; PHASES],
+    /// Arrivals per phase, waiting or queued.
     arrived: [AtomicUsize; PHASES],
-    /// Finished tasks plus threads currently stuck in or behind the gate.
-    settled: AtomicUsize,
+    /// Arrivals per phase that wait in the gate (all but the one that completes the rendezvous).
+    /// They stay stuck exactly while `arrived < target` and the gate is not released.
+    waiting: [AtomicUsize; PHASES],
+    /// Threads that blocked behind a holder (see [`RaceGate::queue`]), and those done with it: two
+    /// counters rather than one, so that every counter only grows (see [`RaceGate::settled`]).
+    queued: AtomicUsize,
+    unqueued: AtomicUsize,
+    /// Tasks finished.
+    done: AtomicUsize,
     released: AtomicBool,
 }
 
@@ -49,7 +57,10 @@ impl RaceGate {
             total: tasks,
             phases: [true; PHASES],
             arrived: Default::default(),
-            settled: AtomicUsize::new(0),
+            waiting: Default::default(),
+            queued: AtomicUsize::new(0),
+            unqueued: AtomicUsize::new(0),
+            done: AtomicUsize::new(0),
             released: AtomicBool::new(false),
         }
     }
@@ -65,40 +76,97 @@ impl RaceGate {
         self
     }
 
-    fn counter(&self, phase: Phase) -> Option<&AtomicUsize> {
-        if self.phases.get(phase as usize) == Some(&true) {
-            self.arrived.get(phase as usize)
-        } else {
-            None
+    fn enabled(&self, phase: Phase) -> bool {
+        self.phases.get(phase as usize) == Some(&true)
+    }
+
+    fn arrived_at(&self, phase: usize) -> usize {
+        self.arrived.get(phase).map_or(0, |a| a.load(SeqCst))
+    }
+
+    /// Every counter, in one read.
+    fn collect(&self) -> [usize; 2 * PHASES + 3] {
+        let mut all = [0; 2 * PHASES + 3];
+        let counters = self.arrived.iter().chain(&self.waiting).chain([
+            &self.queued,
+            &self.unqueued,
+            &self.done,
+        ]);
+        for (value, counter) in all.iter_mut().zip(counters) {
+            *value = counter.load(SeqCst);
         }
+        all
+    }
+
+    /// Tasks that are finished or stuck (waiting in the gate, or queued behind a holder), from a
+    /// consistent view of the counters: they only grow, so two equal reads in a row saw values that
+    /// all held at one instant. (One read could mix a thread still waiting at an earlier phase with
+    /// the same phase already completed and another thread waiting at the next one.)
+    fn settled(&self) -> usize {
+        let mut view = self.collect();
+        loop {
+            let again = self.collect();
+            if again == view {
+                break;
+            }
+            view = again;
+        }
+        let (arrived, rest) = view.split_at(PHASES);
+        let (waiting, rest) = rest.split_at(PHASES);
+        let stuck_in_gate: usize = arrived
+            .iter()
+            .zip(waiting)
+            .filter(|(&a, _)| a < self.target)
+            .map(|(_, &w)| w)
+            .sum();
+        let [queued, unqueued, done] = rest else {
+            return 0;
+        };
+        done + queued.saturating_sub(*unqueued) + stuck_in_gate
+    }
+
+    fn open(&self, phase: Phase) -> bool {
+        if self.released.load(SeqCst) || self.arrived_at(phase as usize) >= self.target {
+            return true;
+        }
+        if self.settled() >= self.total {
+            // Nobody else can arrive: open for good.
+            self.release();
+            return true;
+        }
+        false
     }
 
     /// Arrives at `phase` and, if among the first `target`, waits there for the others.
     pub fn meet(&self, phase: Phase) {
-        let Some(arrived) = self.counter(phase) else {
-            return;
-        };
-        if arrived.fetch_add(1, SeqCst) >= self.target {
+        if !self.enabled(phase) {
             return;
         }
-        self.settled.fetch_add(1, SeqCst);
-        while !(arrived.load(SeqCst) >= self.target
-            || self.released.load(SeqCst)
-            || self.settled.load(SeqCst) >= self.total)
-        {
+        let (Some(arrived), Some(waiting)) = (
+            self.arrived.get(phase as usize),
+            self.waiting.get(phase as usize),
+        ) else {
+            return;
+        };
+        if arrived.fetch_add(1, SeqCst) + 1 >= self.target {
+            return; // completes the rendezvous, or comes after it
+        }
+        waiting.fetch_add(1, SeqCst);
+        while !self.open(phase) {
             std::thread::yield_now();
             std::hint::spin_loop();
         }
-        self.settled.fetch_sub(1, SeqCst);
     }
 
     /// Arrives at `phase` without waiting, before blocking on whoever holds the window (a flight or a
     /// lock); hold the token while blocked.
     pub fn queue(self: &Arc<Self>, phase: Phase) -> Queued {
-        if let Some(arrived) = self.counter(phase) {
-            arrived.fetch_add(1, SeqCst);
+        if self.enabled(phase) {
+            if let Some(arrived) = self.arrived.get(phase as usize) {
+                arrived.fetch_add(1, SeqCst);
+            }
         }
-        self.settled.fetch_add(1, SeqCst);
+        self.queued.fetch_add(1, SeqCst);
         Queued {
             gate: Arc::clone(self),
         }
@@ -106,7 +174,7 @@ impl RaceGate {
 
     /// One task finished.
     pub fn task_done(&self) {
-        self.settled.fetch_add(1, SeqCst);
+        self.done.fetch_add(1, SeqCst);
     }
 
     /// Opens the gate for good (a simulated crash ends the rendezvous).
@@ -116,19 +184,17 @@ impl RaceGate {
 
     /// Arrivals so far at `phase`.
     pub fn arrivals(&self, phase: Phase) -> usize {
-        self.arrived
-            .get(phase as usize)
-            .map_or(0, |a| a.load(SeqCst))
+        self.arrived_at(phase as usize)
     }
 }
 
-/// A thread blocked behind the gate's holder; counts as settled until dropped.
+/// A thread blocked behind the gate's holder; counts as stuck until dropped.
 pub struct Queued {
     gate: Arc<RaceGate>,
 }
 
 impl Drop for Queued {
     fn drop(&mut self) {
-        self.gate.settled.fetch_sub(1, SeqCst);
+        self.gate.unqueued.fetch_add(1, SeqCst);
     }
 }

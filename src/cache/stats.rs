@@ -8,7 +8,9 @@
 
 use dashmap::DashMap;
 use serde::Serialize;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, AtomicU8, Ordering::Relaxed};
+use std::sync::atomic::{
+    fence, AtomicBool, AtomicI64, AtomicU64, AtomicU8, Ordering::Relaxed, Ordering::SeqCst,
+};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 /// Pool threads with their own counter slot; higher indices share the "other" slot.
@@ -201,12 +203,19 @@ impl Stats {
             .clone()
     }
 
+    /// Snapshots taken so far. A caller that made lookups before this call and reads a count that
+    /// a later snapshot then exceeds knows that snapshot saw those lookups (the fences pair with
+    /// the ones in [`Stats::snapshot`]).
     pub fn snapshots_taken(&self) -> u64 {
-        self.snapshots.load(Relaxed)
+        fence(SeqCst);
+        self.snapshots.load(SeqCst)
     }
 
     /// Counters, per-thread counters and entries, read with atomics and try-locks only.
     pub fn snapshot(&self, mode: &'static str, ttl_ms: Option<f64>) -> CacheSnapshot {
+        // Counted before reading (see `snapshots_taken`).
+        self.snapshots.fetch_add(1, SeqCst);
+        fence(SeqCst);
         let mut totals = [0u64; 9];
         let mut threads = Vec::new();
         for (slot, counters) in self.threads.iter().chain([&self.other]).enumerate() {
@@ -253,7 +262,6 @@ impl Stats {
         } else {
             None
         };
-        self.snapshots.fetch_add(1, Relaxed);
         CacheSnapshot {
             mode,
             hits,

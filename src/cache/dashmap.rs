@@ -49,6 +49,15 @@ impl<'a> Hooks<Arc<Loaded>> for Observe<'a, '_> {
 
 impl Store for DashmapStore {
     fn get(&self, cx: &Ctx<'_>) -> Result<Arc<ProviderMapping>, MappingError> {
+        let hit = self.flights.peek(cx.key, |loaded| {
+            cx.fresh(loaded.stamp).then(|| {
+                cx.hit(&loaded.stats);
+                Arc::clone(&loaded.mapping)
+            })
+        });
+        if let Some(mapping) = hit {
+            return Ok(mapping);
+        }
         let (result, how) = self.flights.get(
             cx.key,
             |loaded| cx.fresh(loaded.stamp),

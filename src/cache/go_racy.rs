@@ -39,8 +39,22 @@ enum Value {
 
 pub(crate) struct GoRacyStore {
     storage: DashMap<String, Value>,
-    /// Go's `hashWriting` flag: 0 when no write is in progress, else the writer's counter slot + 1.
+    /// Go's `hashWriting` flag: 0 when no write is in progress, else the writer's [`writer_tag`].
     pub(super) writing: AtomicUsize,
+}
+
+/// A nonzero tag unique to the calling thread, carrying its counter slot in the low byte (for the
+/// crash report). Unique even among threads outside the pool, which share one counter slot.
+pub(super) fn writer_tag(slot: usize) -> usize {
+    static NEXT: AtomicUsize = AtomicUsize::new(1);
+    thread_local! {
+        static ID: usize = NEXT.fetch_add(1, SeqCst);
+    }
+    (ID.with(|id| *id) << 8) | (slot & 0xFF)
+}
+
+fn tag_slot(tag: usize) -> usize {
+    tag & 0xFF
 }
 
 impl Default for GoRacyStore {
@@ -55,9 +69,10 @@ impl Default for GoRacyStore {
 impl GoRacyStore {
     /// `mapaccess`: a read checks that no write is in progress.
     fn read(&self, cx: &Ctx<'_>, key: &str) -> Option<Arc<Entry>> {
+        // (A thread never reads inside its own write, so a raised flag is always another thread's.)
         let writer = self.writing.load(SeqCst);
-        if writer != 0 && writer != cx.slot + 1 {
-            cx.crash(READ_DURING_WRITE, writer - 1);
+        if writer != 0 {
+            cx.crash(READ_DURING_WRITE, tag_slot(writer));
         }
         match self.storage.get(key).as_deref() {
             Some(Value::Provider(entry)) => Some(Arc::clone(entry)),
@@ -68,16 +83,16 @@ impl GoRacyStore {
     /// `mapassign` / `mapdelete`: the flag is set for the duration of `op`; finding it set already,
     /// on the way in or out, is a concurrent write.
     fn write<R>(&self, cx: &Ctx<'_>, op: impl FnOnce(&DashMap<String, Value>) -> R) -> R {
-        let me = cx.slot + 1;
+        let me = writer_tag(cx.slot);
         let writer = self.writing.swap(me, SeqCst);
         if writer != 0 {
-            cx.crash(CONCURRENT_WRITES, writer - 1);
+            cx.crash(CONCURRENT_WRITES, tag_slot(writer));
         }
         cx.meet(Phase::Write);
         let result = op(&self.storage);
         let writer = self.writing.swap(0, SeqCst);
         if writer != 0 && writer != me {
-            cx.crash(CONCURRENT_WRITES, writer - 1);
+            cx.crash(CONCURRENT_WRITES, tag_slot(writer));
         }
         result
     }

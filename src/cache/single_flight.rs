@@ -173,6 +173,17 @@ impl<V: Clone + Identity, E: Clone> SingleFlight<V, E> {
         SingleFlight { map: Map::new() }
     }
 
+    /// The fast path of a hit: `hit` applied to the stored value when there is one and `hit` accepts
+    /// it (returns `Some`), without cloning the value. Anything else is left to [`SingleFlight::get`].
+    pub fn peek<R>(&self, key: &str, hit: impl FnOnce(&V) -> Option<R>) -> Option<R> {
+        self.map
+            .read(key, |entry| match entry {
+                Entry::Ready(value) => hit(value),
+                Entry::Loading(_) => None,
+            })
+            .flatten()
+    }
+
     /// The value for `key`: a fresh stored one, or the result of exactly one concurrent `load`.
     /// `fresh` says whether a stored value is still valid (time to live); a stale one is evicted.
     pub fn get<H: Hooks<V>>(
@@ -185,13 +196,12 @@ impl<V: Clone + Identity, E: Clone> SingleFlight<V, E> {
         let mut missed = false;
         let mut load = Some(load);
         loop {
-            let seen = self.map.get_cloned(key);
-            if let Some(Entry::Ready(value)) = &seen {
-                if fresh(value) {
+            if let Some(Entry::Ready(value)) = self.map.get_cloned(key) {
+                if fresh(&value) {
                     let how = if missed { How::Shared } else { How::Hit };
-                    return (Ok(value.clone()), how);
+                    return (Ok(value), how);
                 }
-                self.evict(key, value, hooks);
+                self.evict(key, &value, hooks);
             }
             if !missed {
                 missed = true;

@@ -37,6 +37,11 @@ impl<V: Clone> Map<V> {
         self.inner.get(key).map(|v| v.value().clone())
     }
 
+    /// `f` applied to the value at `key`, without cloning it.
+    pub fn read<R>(&self, key: &str, f: impl FnOnce(&V) -> R) -> Option<R> {
+        self.inner.get(key).map(|v| f(v.value()))
+    }
+
     /// The value at `key`, inserting `make()` when there is none; `true` when this call inserted.
     pub fn get_or_insert_with(&self, key: &str, make: impl FnOnce() -> V) -> (V, bool) {
         let mut inserted = false;
@@ -95,6 +100,10 @@ impl<V: Clone> Map<V> {
 
     pub fn get_cloned(&self, key: &str) -> Option<V> {
         self.with(|m| m.get(key).cloned())
+    }
+
+    pub fn read<R>(&self, key: &str, f: impl FnOnce(&V) -> R) -> Option<R> {
+        self.with(|m| m.get(key).map(f))
     }
 
     pub fn get_or_insert_with(&self, key: &str, make: impl FnOnce() -> V) -> (V, bool) {

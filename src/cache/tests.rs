@@ -327,16 +327,22 @@ fn a_snapshot_does_not_wait_for_the_entry_list() {
     assert_eq!(cache.snapshots_taken(), 2);
 }
 
+/// Raises go-racy's writing flag as pool thread `slot` starting a write would.
+fn pretend_writer(cache: &MappingCache, slot: usize) {
+    let other_thread = (1 << 30) << 8;
+    cache
+        .go_racy
+        .writing
+        .store(other_thread | slot, std::sync::atomic::Ordering::SeqCst);
+}
+
 #[test]
 fn go_racy_detects_a_read_during_a_write_like_go() {
     let cache = counting_cache(CacheMode::GoRacy, Arc::new(AtomicUsize::new(0)));
     assert!(cache.get("aws").is_ok());
     assert!(cache.fatal().is_none());
     // Pool thread 3 is in the middle of a write.
-    cache
-        .go_racy
-        .writing
-        .store(3 + 1, std::sync::atomic::Ordering::SeqCst);
+    pretend_writer(&cache, 3);
     assert!(cache.get("aws").is_ok(), "the storage stays usable");
     let fatal = cache.fatal().unwrap();
     assert_eq!(
@@ -357,10 +363,7 @@ fn go_racy_detects_a_read_during_a_write_like_go() {
 #[test]
 fn go_racy_detects_a_write_during_a_write() {
     let cache = counting_cache(CacheMode::GoRacy, Arc::new(AtomicUsize::new(0)));
-    cache
-        .go_racy
-        .writing
-        .store(1 + 1, std::sync::atomic::Ordering::SeqCst);
+    pretend_writer(&cache, 1);
     // A miss: the read already trips over the writer.
     assert!(cache.get("aws").is_ok());
     assert_eq!(
@@ -375,10 +378,7 @@ fn go_racy_detects_a_write_during_a_write() {
     let cache = Arc::new(MappingCache::with_mode(
         Box::new(move |p: &str| {
             if let Some(cache) = store2.get().and_then(Weak::upgrade) {
-                cache
-                    .go_racy
-                    .writing
-                    .store(5 + 1, std::sync::atomic::Ordering::SeqCst);
+                pretend_writer(&cache, 5);
             }
             Ok(mapping(p))
         }),

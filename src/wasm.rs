@@ -19,12 +19,15 @@ use crate::batch::{convert_batch, BatchControl, BatchOptions, BatchResult, Sched
 use crate::cache::CacheMode;
 use crate::{Example, MappingCache};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use wasm_bindgen::prelude::*;
 // Keep the crate linked so its `initThreadPool` export is part of this module.
 use wasm_bindgen_rayon as _;
 // `initThreadPool` is exported by wasm-bindgen-rayon itself (linked in through the dependency).
+
+/// Batches started with `startBatch` and not finished yet.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
 
 fn cache() -> &'static MappingCache {
     static CACHE: OnceLock<MappingCache> = OnceLock::new();
@@ -147,6 +150,7 @@ pub fn start_batch(request: JsValue) -> Result<BatchHandle, JsValue> {
         result: Mutex::new(None),
     });
     let task = Arc::clone(&shared);
+    RUNNING.fetch_add(1, Ordering::SeqCst);
     rayon::spawn(move || {
         let mut options = request.options;
         options.schedule = Schedule::Pool;
@@ -160,6 +164,7 @@ pub fn start_batch(request: JsValue) -> Result<BatchHandle, JsValue> {
         if let Ok(mut slot) = task.result.lock() {
             *slot = Some(result);
         }
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
         task.done.store(1, Ordering::Release);
         // SAFETY: the pointer is to a live, aligned i32 inside the shared memory, kept alive by `task`.
         unsafe {
@@ -244,9 +249,13 @@ pub fn cache_modes() -> Result<JsValue, JsValue> {
 }
 
 /// Switches the cache mode and empties the cache (also when the mode does not change). Throws an
-/// `Error` for an unknown id. Not while a batch runs.
+/// `Error` for an unknown id, and while a batch started with `startBatch` runs (its statistics would
+/// mix two modes).
 #[wasm_bindgen(js_name = setCacheMode)]
 pub fn set_cache_mode(id: &str) -> Result<(), JsValue> {
+    if RUNNING.load(Ordering::SeqCst) > 0 {
+        return Err(js_sys::Error::new("cannot switch the cache mode while a batch runs").into());
+    }
     let mode = CacheMode::from_id(id).ok_or_else(|| {
         let known: Vec<&str> = CacheMode::ALL.iter().map(|m| m.id()).collect();
         js_sys::Error::new(&format!(

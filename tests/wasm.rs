@@ -374,6 +374,12 @@ async fn snapshots_show_rising_counters_while_a_batch_runs() {
     // Test-only lockstep: each example waits for a snapshot taken after the previous one finished,
     // so this loop sees every step without depending on timing.
     let handle = start_batch(with(request(&examples, None), "snapshotLockstep", true)).unwrap();
+    // The lockstep holds the batch until the first snapshot below, so it is still running here.
+    assert!(!handle.done());
+    assert!(
+        set_cache_mode("mutex").is_err(),
+        "no switch while a batch runs"
+    );
     let mut seen = Vec::new();
     while !handle.done() {
         let snapshot = cache_snapshot().unwrap();
@@ -386,6 +392,7 @@ async fn snapshots_show_rising_counters_while_a_batch_runs() {
     }
     let result = handle.take().unwrap();
     let last = cache_snapshot().unwrap();
+    assert_eq!(get(&last, "mode").as_string().as_deref(), Some("dashmap"));
     let total = num(&last, "hits") + num(&last, "misses");
     let mut distinct: Vec<f64> = seen.iter().map(|(l, _)| *l).collect();
     assert!(distinct.windows(2).all(|w| w[0] <= w[1]), "{seen:?}");

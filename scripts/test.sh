@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, then runs every test layer and prints how long each took.
 #   1. lint      cargo fmt --check, clippy (native and wasm32; unwrap/expect/indexing denied in src/)
-#   2. native    cargo test (core: fixtures + insta snapshots, batch, cache)
+#   2. native    cargo test (core: fixtures + insta snapshots, batch, cache stress), then the loom model
+#                test of the cache's single-flight code (own target dir: --cfg loom rebuilds everything)
 #   3. wasm      cargo test --target wasm32 in headless Chromium (wasm-bindgen-test-runner)
 #   4. build     the release wasm package for the page (www/pkg)
 #   5. page      Playwright (playwright-core + Debian's /usr/bin/chromium) against the playground
@@ -33,7 +34,13 @@ lint() {
   cargo clippy --all-targets -- -D warnings
   cargo clippy --lib --no-default-features --target wasm32-unknown-unknown -Z build-std=panic_abort,std -- -D warnings
 }
-native() { cargo test; }
+native() {
+  cargo test
+  # LTO off: the release profile's fat LTO only slows this build down.
+  RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo test --release --test cache_loom
+}
 wasm() {
   # The runner drives Chromium through ChromeDriver; a hung test must not leave it spinning.
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \

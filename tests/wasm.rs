@@ -421,3 +421,96 @@ async fn a_zero_time_to_live_makes_every_lookup_reload() {
     assert!(get(&cache_snapshot().unwrap(), "ttlMs").is_null());
     assert!(set_cache_ttl(Some(-1.0)).is_err());
 }
+
+#[path = "support/render.rs"]
+mod render;
+
+/// The converter in wasm writes exactly what the native fixture snapshots hold, in every language.
+#[wasm_bindgen_test]
+fn wasm_output_is_byte_identical_to_the_native_snapshots() {
+    use hclconv::{Example, Language, MappingCache};
+    use std::collections::BTreeMap;
+    let fixtures: &[(&str, &[(&str, &str)], &[(Language, &str)])] = &[
+        (
+            "expressions",
+            &[("main.tf", include_str!("fixtures/expressions/main.tf"))],
+            &[
+                (
+                    Language::Typescript,
+                    include_str!("snapshots/expressions.typescript.snap"),
+                ),
+                (
+                    Language::Python,
+                    include_str!("snapshots/expressions.python.snap"),
+                ),
+                (
+                    Language::Pcl,
+                    include_str!("snapshots/expressions.pcl.snap"),
+                ),
+            ],
+        ),
+        (
+            "local_module",
+            &[
+                ("main.tf", include_str!("fixtures/local_module/main.tf")),
+                (
+                    "modules/network/main.tf",
+                    include_str!("fixtures/local_module/modules/network/main.tf"),
+                ),
+            ],
+            &[
+                (
+                    Language::Typescript,
+                    include_str!("snapshots/local_module.typescript.snap"),
+                ),
+                (
+                    Language::Python,
+                    include_str!("snapshots/local_module.python.snap"),
+                ),
+                (
+                    Language::Pcl,
+                    include_str!("snapshots/local_module.pcl.snap"),
+                ),
+            ],
+        ),
+        (
+            "count_and_for_each",
+            &[(
+                "main.tf",
+                include_str!("fixtures/count_and_for_each/main.tf"),
+            )],
+            &[
+                (
+                    Language::Typescript,
+                    include_str!("snapshots/count_and_for_each.typescript.snap"),
+                ),
+                (
+                    Language::Python,
+                    include_str!("snapshots/count_and_for_each.python.snap"),
+                ),
+                (
+                    Language::Pcl,
+                    include_str!("snapshots/count_and_for_each.pcl.snap"),
+                ),
+            ],
+        ),
+    ];
+    let cache = MappingCache::builtin();
+    for (id, files, expected) in fixtures {
+        let example = Example {
+            id: id.to_string(),
+            files: files
+                .iter()
+                .map(|(p, t)| (p.to_string(), t.to_string()))
+                .collect::<BTreeMap<_, _>>(),
+        };
+        for (language, snapshot) in *expected {
+            let got = render::render(&example, *language, &cache);
+            assert_eq!(
+                got.trim_end(),
+                render::snapshot_body(snapshot).trim_end(),
+                "{id} in {language}"
+            );
+        }
+    }
+}

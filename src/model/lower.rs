@@ -102,6 +102,9 @@ const RESERVED: &[&str] = &[
     "eval",
 ];
 
+const KUBERNETES_MANIFEST: &str = "kubernetes_manifest";
+const CUSTOM_RESOURCE_TOKEN: &str = "kubernetes:apiextensions.k8s.io:CustomResource";
+
 /// What a declaration is, for resolving references and naming their attributes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum DeclKind {
@@ -775,16 +778,22 @@ impl<'f> ModuleLowering<'f, '_> {
         } else {
             self.mapping_for(&provider, block, reporter)
         };
-        let resolved = resolve_type(mapping.as_deref(), kind, tf_type);
-        if let Some(note) = resolved.note {
-            reporter.report(
-                Severity::Warning,
-                note.code,
-                note.message,
-                block.labels.first().and_then(|l| l.span()),
-            );
-        }
-        let token = resolved.token;
+        let token = if kind == TypeKind::Resource && tf_type == KUBERNETES_MANIFEST {
+            // Any Kubernetes object: Pulumi's CustomResource takes apiVersion, kind and the rest
+            // of the manifest as its arguments (see `lower_node`).
+            CUSTOM_RESOURCE_TOKEN.to_string()
+        } else {
+            let resolved = resolve_type(mapping.as_deref(), kind, tf_type);
+            if let Some(note) = resolved.note {
+                reporter.report(
+                    Severity::Warning,
+                    note.code,
+                    note.message,
+                    block.labels.first().and_then(|l| l.span()),
+                );
+            }
+            resolved.token
+        };
         self.packages.insert(
             token
                 .split(':')
@@ -955,7 +964,12 @@ fn lower_node(
         }
         (NodeKind::Resource(resource), Pending::Resource(block)) => {
             let fields = fields_of(&mapping);
-            return lower_resource_body(resource, block, fields, id, &node.name, &mut lowering);
+            let provisioners =
+                lower_resource_body(resource, block, fields, id, &node.name, &mut lowering);
+            if resource.tf_type == KUBERNETES_MANIFEST {
+                spread_manifest(resource, block, &mut lowering);
+            }
+            return provisioners;
         }
         (NodeKind::Resource(resource), Pending::Provider(block)) => {
             let fields = fields_of(&mapping);
@@ -974,6 +988,48 @@ fn lower_node(
         _ => {}
     }
     Vec::new()
+}
+
+/// `kubernetes_manifest { manifest = { apiVersion = ..., kind = ..., ... } }`: the manifest's own
+/// fields are the CustomResource's arguments (Kubernetes names, unchanged).
+fn spread_manifest(resource: &mut Resource, block: &Block, lowering: &mut ExprLowering) {
+    let Some(index) = resource
+        .properties
+        .iter()
+        .position(|p| p.name == "manifest")
+    else {
+        return;
+    };
+    let manifest = resource.properties.remove(index);
+    match manifest.value {
+        Expr::Object(entries) if entries.iter().all(|(k, _)| matches!(k, ObjectKey::Name(_))) => {
+            let spread = entries.into_iter().filter_map(|(key, value)| match key {
+                ObjectKey::Name(name) => Some(super::Property {
+                    name,
+                    value,
+                    comments: Vec::new(),
+                }),
+                ObjectKey::Expr(_) => None,
+            });
+            resource.properties.splice(index..index, spread);
+        }
+        other => {
+            lowering.reporter.report(
+                Severity::Warning,
+                "not-converted",
+                "this manifest is computed: pass its fields to the CustomResource by hand (apiVersion, kind, metadata, spec)",
+                block.body.get_attribute("manifest").and_then(|a| a.span()),
+            );
+            resource.properties.insert(
+                index,
+                super::Property {
+                    name: "manifest".to_string(),
+                    value: other,
+                    comments: manifest.comments,
+                },
+            );
+        }
+    }
 }
 
 /// A built-in's value: `{ triggers = ... }` (`null_resource`) or `{ input = ..., output = ... }`

@@ -5,47 +5,87 @@
 // responsive while a batch runs on the pool: it waits for the batch with `Atomics.waitAsync`, so it can
 // answer cache snapshot requests in the meantime.
 //
+// A pool thread that dies (a wasm trap, a stack overflow) cannot be recovered: the shared memory may hold
+// locks it never released. This worker reports it (`crashed`) and the page replaces the whole worker.
+//
 // Message protocol (every message is a plain object with a `type`):
 //
 //   page -> worker
 //     { type: 'init', threads?: number }
 //         Load the wasm and start the pool with min(hardwareConcurrency, threads) threads (default:
-//         hardwareConcurrency, so at least 2 on a machine with 2 cores or more; an explicit smaller
-//         `threads`, e.g. 1 for a benchmark baseline, is honoured). Without cross-origin isolation there
-//         is no pool: batches then run on this worker's own thread (fallback). Must be sent once, first.
-//     { type: 'convert', batch: number, examples: [{ id, files: { path: text } }], latch?: number }
-//         Convert a batch. `latch` is a TEST-ONLY rendezvous forwarded to the wasm request (see
-//         startBatch); leave it out normally. One batch at a time.
+//         hardwareConcurrency). Without cross-origin isolation there is no pool: batches then run on this
+//         worker's own thread (fallback). Must be sent once, first.
+//     { type: 'convert', batch: number, examples: [{ id, files: { path: text } }], language?: string,
+//       cacheMode?: string, latch?: number, raceLatch?: number, crashOn?: string }
+//         Convert a batch (one at a time). `latch`, `raceLatch` and `crashOn` are TEST-ONLY and forwarded
+//         to the wasm request; leave them out normally (see README, "Test-only switches").
 //     { type: 'snapshot', seq: number }      Ask for the cache counters and the batch progress.
 //     { type: 'cancel' }                     Skip the remaining examples of the running batch.
 //     { type: 'resetCache' }                 Empty the provider cache (not while a batch runs).
+//     { type: 'setCacheMode', mode: string } Switch the cache implementation (empties it; not while a batch runs).
 //
 //   worker -> page
-//     { type: 'ready', version, isolated, pool, threads, hardwareConcurrency, initMs, poolMs, notice? }
-//         `pool` is false in fallback mode; `notice` then says why.
+//     { type: 'ready', version, isolated, pool, threads, hardwareConcurrency, initMs, poolMs, notice?,
+//       languages: [{ id, name, mainFile }], cacheModes: [{ id, title, explanation }] | null,
+//       cacheMode: string | null, features: { languages, cacheModes, project, crashHook } }
+//         `pool` is false in fallback mode; `notice` then says why. `cacheModes` is null when this build
+//         of the wasm has a single cache implementation.
 //     { type: 'result', batch, result, wallMs }   `result` is the wasm BatchResult (results in request order).
-//     { type: 'snapshot', seq, snapshot, progress: { batch, completed, total } | null }
-//     { type: 'cacheReset' }
+//     { type: 'snapshot', seq, snapshot | null, error?, progress: { batch, completed, total } | null }
+//     { type: 'cacheReset' } / { type: 'cacheMode', mode }
 //     { type: 'error', batch?, message }          A failed batch or request; the worker stays usable.
+//     { type: 'crashed', batch?, message }        A pool thread (or this worker) died: replace the worker.
 //     { type: 'fatal', message }                  The wasm could not be loaded at all.
-import init, {
-  initThreadPool,
-  startBatch,
-  convertBatchSync,
-  cacheSnapshot,
-  resetCache,
-  version,
-} from './pkg/hclconv.js';
+import * as hclconv from './pkg/hclconv.js';
 
 const POOL_START_TIMEOUT_MS = 30_000;
+const DEFAULT_LANGUAGES = [{ id: 'typescript', name: 'TypeScript', mainFile: 'index.ts' }];
 
 let wasm = null; // InitOutput: `.memory` is the shared WebAssembly.Memory
 let pool = false; // true once initThreadPool succeeded
 let running = null; // { batch, handle|null, total } while a batch runs
 let initStarted = false;
+let crashed = false;
 
 const post = (msg) => self.postMessage(msg);
 const errorText = (e) => (e && e.message ? e.message : String(e));
+// Exports that newer builds of the wasm add are looked up by name, so that this file works with older
+// and newer builds alike (a static import of a missing export would fail to link).
+const optional = (name) => (typeof hclconv[name] === 'function' ? hclconv[name] : null);
+const has = (name) => optional(name) !== null;
+
+// ---------------------------------------------------------------------------------------------------
+// Crash detection. An uncaught error in a pool thread's Worker is reported on its Worker object here and,
+// unhandled, again on this worker's global scope; either way the batch can never finish.
+
+function reportCrash(message) {
+  if (crashed) return;
+  crashed = true;
+  post({ type: 'crashed', batch: running ? running.batch : undefined, message });
+}
+
+self.addEventListener('error', (event) => {
+  event.preventDefault();
+  reportCrash(event.message || errorText(event.error) || 'a worker failed');
+});
+self.addEventListener('unhandledrejection', (event) => {
+  event.preventDefault();
+  reportCrash(`unhandled rejection: ${errorText(event.reason)}`);
+});
+
+// Watch the pool's Workers (created by wasm-bindgen-rayon through the global constructor).
+const NativeWorker = self.Worker;
+if (typeof NativeWorker === 'function') {
+  self.Worker = class PoolWorker extends NativeWorker {
+    constructor(...args) {
+      super(...args);
+      this.addEventListener('error', (event) => {
+        event.preventDefault();
+        reportCrash(`a pool thread died: ${event.message || 'unknown error'}`);
+      });
+    }
+  };
+}
 
 function withTimeout(promise, ms, what) {
   let timer;
@@ -55,9 +95,25 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+function languages() {
+  if (!has('languages')) return DEFAULT_LANGUAGES;
+  const list = optional('languages')();
+  return Array.isArray(list) && list.length ? list : DEFAULT_LANGUAGES;
+}
+
+function cacheModes() {
+  if (!has('cacheModes')) return null;
+  const list = optional('cacheModes')();
+  return Array.isArray(list) && list.length ? list : null;
+}
+
+function crashHook() {
+  return has('testHooks') && [...optional('testHooks')()].includes('crashOn');
+}
+
 async function start(requested) {
   const t0 = performance.now();
-  wasm = await init();
+  wasm = await hclconv.default();
   const initMs = performance.now() - t0;
 
   const hc = Math.max(1, navigator.hardwareConcurrency || 1);
@@ -66,23 +122,26 @@ async function start(requested) {
   let poolMs = 0;
   let notice = null;
   if (!self.crossOriginIsolated) {
-    notice =
-      'This page is not cross-origin isolated (the server did not send the ' +
-      'Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp headers), ' +
-      'so WebAssembly threads are unavailable: conversions run on a single thread.';
+    notice = 'not-isolated';
   } else {
     const t1 = performance.now();
     try {
-      await withTimeout(initThreadPool(threads), POOL_START_TIMEOUT_MS, 'initThreadPool');
+      await withTimeout(hclconv.initThreadPool(threads), POOL_START_TIMEOUT_MS, 'initThreadPool');
       pool = true;
     } catch (e) {
       notice = `The thread pool could not start (${errorText(e)}): conversions run on a single thread.`;
     }
     poolMs = performance.now() - t1;
   }
+  let cacheMode = null;
+  try {
+    cacheMode = hclconv.cacheSnapshot().mode ?? null;
+  } catch {
+    // reported by the first snapshot
+  }
   post({
     type: 'ready',
-    version: version(),
+    version: hclconv.version(),
     isolated: self.crossOriginIsolated,
     pool,
     threads: pool ? threads : 1,
@@ -90,6 +149,14 @@ async function start(requested) {
     initMs,
     poolMs,
     notice,
+    languages: languages(),
+    cacheModes: cacheModes(),
+    cacheMode,
+    features: {
+      languages: has('languages'),
+      cacheModes: has('cacheModes') && has('setCacheMode'),
+      crashHook: crashHook(),
+    },
   });
 }
 
@@ -102,26 +169,39 @@ async function waitDone(handle) {
       const r = Atomics.waitAsync(view, handle.flagIndex(), 0);
       if (r.async) await r.value;
     } else {
-      // Browsers without Atomics.waitAsync: poll.
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
 }
 
-async function convert({ batch, examples, latch }) {
+const positive = (n) => Number.isInteger(n) && n > 0;
+
+async function convert({ batch, examples, language, cacheMode, latch, raceLatch, crashOn }) {
   if (running) {
     post({ type: 'error', batch, message: 'a batch is already running' });
     return;
   }
-  const request = { examples, language: 'typescript' };
-  if (Number.isInteger(latch) && latch > 0) request.latch = latch;
+  const request = { examples, language: typeof language === 'string' ? language : 'typescript' };
+  if (positive(latch)) request.latch = latch;
+  if (positive(raceLatch)) request.raceLatch = raceLatch;
+  if (typeof cacheMode === 'string') request.cacheMode = cacheMode;
+  const crashTarget = typeof crashOn === 'string' && examples.some((e) => e.id === crashOn) ? crashOn : null;
+  if (crashTarget && crashHook()) request.crashOn = crashTarget;
   const t0 = performance.now();
   running = { batch, handle: null, total: examples.length };
   try {
     let result;
     if (pool) {
-      const handle = startBatch(request);
+      const handle = hclconv.startBatch(request);
       running.handle = handle;
+      if (crashTarget && !crashHook()) {
+        // TEST-ONLY stand-in until the wasm has its `crashOn` hook: die the way a trapped pool thread
+        // makes this worker die (an uncaught error), while the batch holding that example runs.
+        setTimeout(() => {
+          throw new Error(`RuntimeError: unreachable (simulated trap while converting “${crashTarget}”)`);
+        }, 0);
+        return;
+      }
       try {
         await waitDone(handle);
         result = handle.take();
@@ -134,13 +214,19 @@ async function convert({ batch, examples, latch }) {
         }
       }
     } else {
-      result = convertBatchSync(request);
+      if (crashTarget && !crashHook()) {
+        setTimeout(() => {
+          throw new Error(`RuntimeError: unreachable (simulated trap while converting “${crashTarget}”)`);
+        }, 0);
+        return;
+      }
+      result = hclconv.convertBatchSync(request);
     }
     post({ type: 'result', batch, result, wallMs: performance.now() - t0 });
   } catch (e) {
     post({ type: 'error', batch, message: errorText(e) });
   } finally {
-    running = null;
+    if (!crashTarget || crashHook()) running = null;
   }
 }
 
@@ -151,14 +237,14 @@ function snapshot({ seq }) {
     progress = { batch: running.batch, completed: h ? h.completed() : 0, total: running.total };
   }
   try {
-    post({ type: 'snapshot', seq, snapshot: cacheSnapshot(), progress });
+    post({ type: 'snapshot', seq, snapshot: hclconv.cacheSnapshot(), progress });
   } catch (e) {
-    post({ type: 'error', message: `cacheSnapshot: ${errorText(e)}` });
+    post({ type: 'snapshot', seq, snapshot: null, error: `cacheSnapshot: ${errorText(e)}`, progress });
   }
 }
 
 self.addEventListener('message', ({ data }) => {
-  if (!data || typeof data.type !== 'string') return;
+  if (!data || typeof data.type !== 'string' || crashed) return;
   if (data.type === 'init') {
     if (initStarted) return;
     initStarted = true;
@@ -183,8 +269,22 @@ self.addEventListener('message', ({ data }) => {
       if (running) {
         post({ type: 'error', message: 'cannot reset the cache while a batch runs' });
       } else {
-        resetCache();
+        hclconv.resetCache();
         post({ type: 'cacheReset' });
+      }
+      break;
+    case 'setCacheMode':
+      if (running) {
+        post({ type: 'error', message: 'cannot switch the cache mode while a batch runs' });
+      } else if (!has('setCacheMode')) {
+        post({ type: 'error', message: 'this build of the converter has a single cache mode' });
+      } else {
+        try {
+          optional('setCacheMode')(data.mode);
+          post({ type: 'cacheMode', mode: hclconv.cacheSnapshot().mode ?? data.mode });
+        } catch (e) {
+          post({ type: 'error', message: `setCacheMode: ${errorText(e)}` });
+        }
       }
       break;
     default:

@@ -327,71 +327,96 @@ function renameFile(ex, file, path) {
   scheduleSave();
 }
 
-/** A tab strip (role=tablist) with rename (double-click / F2), close (× / Delete) and arrow keys. */
-function renderTabStrip(root, items, { testid, onSelect, onClose, onRename, canClose }) {
+/**
+ * A tab strip (role=tablist) with rename (double-click / F2), close (× / Delete) and arrow keys.
+ * Tab elements are kept across renders (keyed), so a double-click survives the first click's re-render.
+ * Handlers read the strip's current items and options at event time.
+ */
+function renderTabStrip(root, items, options) {
+  root.tabStrip = { items, options };
+  const existing = new Map([...root.children].map((el) => [el.dataset.key, el]));
   const tabs = items.map((item) => {
-    const name = h('span', { class: 'tab-name', text: item.label });
-    const tab = h('div', {
-      class: 'tab',
-      testid,
-      dataset: { key: item.key, name: item.label },
-      attrs: { role: 'tab', 'aria-selected': String(item.selected), tabindex: item.selected ? '0' : '-1', title: `${item.label} (double-click or F2 to rename)` },
-    }, name);
-    if (canClose) {
-      tab.append(h('button', {
-        class: 'tab-close',
-        testid: `close-${testid}`,
-        text: '×',
-        attrs: { type: 'button', tabindex: '-1', 'aria-label': `Close ${item.label}` },
-        on: { click: (ev) => { ev.stopPropagation(); onClose(item.key); } },
-      }));
+    let tab = existing.get(item.key);
+    if (!tab || tab.querySelector('.tab-rename') || tab.dataset.closable !== String(options.canClose)) tab = createTab(root, item.key, options);
+    if (tab.dataset.name !== item.label) {
+      tab.dataset.name = item.label;
+      tab.querySelector('.tab-name').textContent = item.label;
+      tab.title = `${item.label} (double-click or F2 to rename)`;
+      const close = tab.querySelector('.tab-close');
+      if (close) close.setAttribute('aria-label', `Close ${item.label}`);
     }
-    const startRename = () => {
-      const input = h('input', { class: 'tab-rename', testid: 'rename-input', attrs: { type: 'text', 'aria-label': `New name for ${item.label}`, spellcheck: 'false' } });
-      input.value = item.label;
-      let done = false;
-      const finish = (commit) => {
-        if (done) return;
-        done = true;
-        if (commit) onRename(item.key, input.value);
-        renderTabs();
-        root.querySelector(`[data-key="${CSS.escape(item.key)}"]`)?.focus();
-      };
-      input.addEventListener('keydown', (ev) => {
-        ev.stopPropagation();
-        if (ev.key === 'Enter') finish(true);
-        else if (ev.key === 'Escape') finish(false);
-      });
-      input.addEventListener('blur', () => finish(true));
-      name.replaceWith(input);
-      input.select();
-      input.focus();
-    };
-    tab.addEventListener('click', () => onSelect(item.key));
-    tab.addEventListener('auxclick', (ev) => {
-      if (ev.button === 1 && canClose) onClose(item.key);
-    });
-    tab.addEventListener('dblclick', startRename);
-    tab.addEventListener('keydown', (ev) => {
-      if (ev.target !== tab) return;
-      const i = items.indexOf(item);
-      const go = (j) => {
-        const next = items[(j + items.length) % items.length];
-        onSelect(next.key, { focus: true });
-      };
-      if (ev.key === 'ArrowRight') go(i + 1);
-      else if (ev.key === 'ArrowLeft') go(i - 1);
-      else if (ev.key === 'Home') go(0);
-      else if (ev.key === 'End') go(items.length - 1);
-      else if (ev.key === 'F2') startRename();
-      else if (ev.key === 'Delete' && canClose) onClose(item.key);
-      else if (ev.key === 'Enter' || ev.key === ' ') onSelect(item.key);
-      else return;
-      ev.preventDefault();
-    });
+    tab.setAttribute('aria-selected', String(item.selected));
+    tab.tabIndex = item.selected ? 0 : -1;
     return tab;
   });
-  root.replaceChildren(...tabs);
+  const current = [...root.children];
+  if (current.length !== tabs.length || current.some((el, i) => el !== tabs[i])) root.replaceChildren(...tabs);
+  if (root.contains(document.activeElement) === false) root.querySelector('[aria-selected="true"]')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+}
+
+function createTab(root, key, { testid, canClose }) {
+  const strip = () => root.tabStrip;
+  const itemOf = () => strip().items.find((i) => i.key === key);
+  const name = h('span', { class: 'tab-name' });
+  const tab = h('div', { class: 'tab', testid, dataset: { key, closable: String(canClose) }, attrs: { role: 'tab' } }, name);
+  if (canClose) {
+    tab.append(h('button', {
+      class: 'tab-close',
+      testid: `close-${testid}`,
+      text: '×',
+      attrs: { type: 'button', tabindex: '-1' },
+      on: { click: (ev) => { ev.stopPropagation(); strip().options.onClose(key); } },
+    }));
+  }
+  const startRename = () => {
+    const item = itemOf();
+    if (!item) return;
+    const input = h('input', { class: 'tab-rename', testid: 'rename-input', attrs: { type: 'text', 'aria-label': `New name for ${item.label}`, spellcheck: 'false' } });
+    input.value = item.label;
+    let done = false;
+    const finish = (commit) => {
+      if (done) return;
+      done = true;
+      if (commit) strip().options.onRename(key, input.value);
+      input.replaceWith(name);
+      renderTabs();
+      root.querySelector(`[data-key="${CSS.escape(key)}"]`)?.focus();
+    };
+    input.addEventListener('keydown', (ev) => {
+      ev.stopPropagation();
+      if (ev.key === 'Enter') finish(true);
+      else if (ev.key === 'Escape') finish(false);
+    });
+    input.addEventListener('blur', () => finish(true));
+    input.addEventListener('click', (ev) => ev.stopPropagation());
+    input.addEventListener('dblclick', (ev) => ev.stopPropagation());
+    name.replaceWith(input);
+    input.select();
+    input.focus();
+  };
+  tab.addEventListener('click', () => {
+    if (!itemOf()?.selected) strip().options.onSelect(key);
+  });
+  tab.addEventListener('auxclick', (ev) => {
+    if (ev.button === 1 && canClose) strip().options.onClose(key);
+  });
+  tab.addEventListener('dblclick', startRename);
+  tab.addEventListener('keydown', (ev) => {
+    if (ev.target !== tab) return;
+    const { items, options } = strip();
+    const i = items.findIndex((x) => x.key === key);
+    const go = (j) => options.onSelect(items[(j + items.length) % items.length].key, { focus: true });
+    if (ev.key === 'ArrowRight') go(i + 1);
+    else if (ev.key === 'ArrowLeft') go(i - 1);
+    else if (ev.key === 'Home') go(0);
+    else if (ev.key === 'End') go(items.length - 1);
+    else if (ev.key === 'F2') startRename();
+    else if (ev.key === 'Delete' && canClose) options.onClose(key);
+    else if (ev.key === 'Enter' || ev.key === ' ') options.onSelect(key);
+    else return;
+    ev.preventDefault();
+  });
+  return tab;
 }
 
 function renderTabs() {
@@ -468,8 +493,9 @@ ui.addFile.addEventListener('click', () => {
 
 // Paste into the page (outside an editor): a new example from the clipboard text.
 document.addEventListener('paste', (ev) => {
-  const target = ev.target;
-  if (target instanceof Element && (target.closest('.cm-editor') || target.closest('input, textarea, select'))) return;
+  // Editors live in shadow roots: look at the composed path, not the retargeted target.
+  const inField = ev.composedPath().some((n) => n instanceof Element && (n.classList.contains('cm-editor') || n.matches('input, textarea, select')));
+  if (inField || ev.defaultPrevented) return;
   const text = ev.clipboardData?.getData('text/plain');
   if (!text) return;
   ev.preventDefault();

@@ -729,11 +729,16 @@ ui.copy.addEventListener('click', async () => {
 });
 
 ui.downloadAll.addEventListener('click', () => {
-  const items = doc.examples
+  const converted = doc.examples
     .map((e) => ({ name: e.name, entry: results.get(e.key) }))
-    .filter(({ entry }) => entry && entry.language === doc.language && !isCancelled(entry.result) && !entry.result.crashed)
-    .map(({ name, entry }) => ({ name, result: entry.result }));
-  if (items.length === 0) return;
+    .filter(({ entry }) => entry && entry.language === doc.language && !isCancelled(entry.result) && !entry.result.crashed);
+  // Only examples without errors make ready projects.
+  const items = converted.filter(({ entry }) => resultStatus(entry.result) !== 'error').map(({ name, entry }) => ({ name, result: entry.result }));
+  const withErrors = converted.length - items.length;
+  if (items.length === 0) {
+    showNotice('Nothing to download: every converted example has errors.');
+    return;
+  }
   const bytes = buildZip(items);
   const url = URL.createObjectURL(new Blob([bytes], { type: 'application/zip' }));
   const a = h('a', { attrs: { href: url, download: `hclconv-${doc.language}.zip` } });
@@ -741,7 +746,7 @@ ui.downloadAll.addEventListener('click', () => {
   a.click();
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 60_000);
-  showNotice(`Downloaded ${plural(items.length, 'Pulumi project')} as hclconv-${doc.language}.zip.`);
+  showNotice(`Downloaded ${plural(items.length, 'Pulumi project')} as hclconv-${doc.language}.zip.${withErrors ? ` Left out ${plural(withErrors, 'example')} with errors.` : ''}`);
 });
 
 ui.language.addEventListener('change', () => {
@@ -1356,6 +1361,9 @@ window.hclconvPlayground = Object.freeze({
   },
   get cursor() {
     return source.cursor();
+  },
+  get selection() {
+    return source.selection();
   },
   get outputText() {
     return output.text();

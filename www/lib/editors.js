@@ -177,6 +177,17 @@ export function createSourceEditor(parent, { onChange, label }) {
       view.dispatch({ selection: { anchor: from, head: to }, effects: EditorView.scrollIntoView(from, { y: 'center' }) });
       view.focus();
     },
+    /** The main selection as 1-based { line, column, endLine, endColumn }. */
+    selection() {
+      const { from, to } = view.state.selection.main;
+      const at = (pos) => {
+        const line = view.state.doc.lineAt(pos);
+        return [line.number, pos - line.from + 1];
+      };
+      const [line, column] = at(from);
+      const [endLine, endColumn] = at(to);
+      return { line, column, endLine, endColumn };
+    },
     /** The 1-based line and column of the cursor. */
     cursor() {
       const head = view.state.selection.main.head;

@@ -117,7 +117,6 @@ pub fn convert_batch(
 }
 
 fn cancelled(example: &Example, now: f64) -> ExampleResult {
-    let (output, _) = crate::emit::emit(&crate::model::Program::default(), Language::default());
     ExampleResult {
         id: example.id.clone(),
         worker: rayon::current_thread_index(),
@@ -126,8 +125,10 @@ fn cancelled(example: &Example, now: f64) -> ExampleResult {
         duration_ms: 0.0,
         conversion: Conversion {
             output: crate::EmittedProgram {
+                language: Language::default(),
+                path: Language::default().main_file().to_string(),
                 text: String::new(),
-                ..output
+                project: Vec::new(),
             },
             diagnostics: vec![Diagnostic {
                 severity: Severity::Info,

@@ -66,24 +66,8 @@ impl Conversion {
 /// Converts one example. Never fails as a whole: problems become diagnostics, and the program is
 /// produced around them.
 pub fn convert(example: &Example, language: Language, cache: &MappingCache) -> Conversion {
-    let mut diagnostics = Vec::new();
-    let mut files = Vec::new();
-    for (path, text) in example.root_terraform_files() {
-        let (file, file_diagnostics) = parse::parse_file(path, text);
-        diagnostics.extend(file_diagnostics);
-        files.push(file);
-    }
-    if files.is_empty() {
-        diagnostics.push(Diagnostic {
-            severity: Severity::Error,
-            code: "no-terraform",
-            message: "the example has no .tf file at its top level".into(),
-            span: SourceSpan::default(),
-        });
-    }
-    let (program, model_diagnostics) = model::lower_program(&files, cache);
-    diagnostics.extend(model_diagnostics);
-    let (output, emit_diagnostics) = emit::emit(&program, language);
+    let (program, mut diagnostics) = model::lower_example(example, cache);
+    let (output, emit_diagnostics) = emit::emit(&program, language, &example.id);
     diagnostics.extend(emit_diagnostics);
     diagnostics.sort_by(|a, b| {
         (&a.span.file, a.span.line, a.span.column).cmp(&(&b.span.file, b.span.line, b.span.column))

@@ -88,6 +88,28 @@ pub fn version() -> String {
     env!("CARGO_PKG_VERSION").to_string()
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LanguageInfo {
+    id: &'static str,
+    name: &'static str,
+    main_file: &'static str,
+}
+
+/// The languages the converter emits, for the page's picker: `[{id, name, mainFile}]`.
+#[wasm_bindgen]
+pub fn languages() -> Result<JsValue, JsValue> {
+    let list: Vec<LanguageInfo> = crate::Language::ALL
+        .iter()
+        .map(|l| LanguageInfo {
+            id: l.name(),
+            name: l.display_name(),
+            main_file: l.main_file(),
+        })
+        .collect();
+    to_js(&list)
+}
+
 /// Converts a batch on the calling thread, one example after another, without the thread pool.
 #[wasm_bindgen(js_name = convertBatchSync)]
 pub fn convert_batch_sync(request: JsValue) -> Result<JsValue, JsValue> {

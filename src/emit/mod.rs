@@ -1,26 +1,34 @@
 //! Program model → program text, one file per target language.
 
+pub mod pcl;
+pub mod project;
 pub mod typescript;
+
+pub use project::ProjectFile;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Program;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Default)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Default,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Language {
     #[default]
     #[serde(alias = "ts")]
     Typescript,
+    Pcl,
 }
 
 impl Language {
-    pub const ALL: &'static [Language] = &[Language::Typescript];
+    pub const ALL: &'static [Language] = &[Language::Typescript, Language::Pcl];
 
     pub fn name(self) -> &'static str {
         match self {
             Language::Typescript => "typescript",
+            Language::Pcl => "pcl",
         }
     }
 
@@ -28,12 +36,22 @@ impl Language {
     pub fn main_file(self) -> &'static str {
         match self {
             Language::Typescript => "index.ts",
+            Language::Pcl => "main.pp",
+        }
+    }
+
+    /// A display name for pickers (`TypeScript`).
+    pub fn display_name(self) -> &'static str {
+        match self {
+            Language::Typescript => "TypeScript",
+            Language::Pcl => "PCL",
         }
     }
 
     pub fn parse(name: &str) -> Option<Language> {
         match name {
             "ts" | "typescript" => Some(Language::Typescript),
+            "pcl" | "pp" => Some(Language::Pcl),
             _ => None,
         }
     }
@@ -50,22 +68,50 @@ impl fmt::Display for Language {
 #[serde(rename_all = "camelCase")]
 pub struct EmittedProgram {
     pub language: Language,
+    /// The main program file (`index.ts`).
     pub path: String,
     pub text: String,
+    /// Every file of a ready Pulumi project: `Pulumi.yaml`, the program (and component) files, and
+    /// the dependency manifest.
+    pub project: Vec<ProjectFile>,
 }
 
-pub fn emit(program: &Program, language: Language) -> (EmittedProgram, Vec<Diagnostic>) {
-    let (text, diagnostics) = match language {
-        Language::Typescript => typescript::emit(program),
-    };
+/// Emits `program` in `language`; `id` names the project.
+pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram, Vec<Diagnostic>) {
+    let (text, mut diagnostics) = emit_program(program, language);
+    let mut files = vec![ProjectFile {
+        path: language.main_file().to_string(),
+        text: text.clone(),
+    }];
+    // Component programs (local modules) live in their folders, as Pulumi lays them out.
+    if language == Language::Pcl {
+        for component in &program.components {
+            let (component_text, component_diagnostics) =
+                emit_program(&component.program, language);
+            diagnostics.extend(component_diagnostics);
+            files.push(ProjectFile {
+                path: format!("{}/{}", component.path, language.main_file()),
+                text: component_text,
+            });
+        }
+    }
+    let project = project::project_files(id, language, program, files);
     (
         EmittedProgram {
             language,
             path: language.main_file().to_string(),
             text,
+            project,
         },
         diagnostics,
     )
+}
+
+fn emit_program(program: &Program, language: Language) -> (String, Vec<Diagnostic>) {
+    match language {
+        Language::Typescript => typescript::emit(program),
+        Language::Pcl => pcl::emit(program),
+    }
 }
 
 /// Token parts: `aws:s3/bucket:Bucket` → (`aws`, [`s3`], `Bucket`); `kubernetes:core/v1:Namespace` →

@@ -6,8 +6,9 @@
 use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{
-    BinaryOp, ConfigType, ConfigVar, Expr, Node, NodeId, NodeKind, ObjectKey, Program, Property,
-    Step, TemplatePart, UnaryOp,
+    BinaryOp, Builtin, ConfigType, ConfigVar, Expr, ForExpr, Intrinsic, Invoke, Node, NodeId,
+    NodeKind, ObjectKey, Program, Property, Range, RangeField, Resource, ResourceOptions, Step,
+    TemplatePart, UnaryOp,
 };
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -24,6 +25,8 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
         needs_fs: false,
         diagnostics: Vec::new(),
         current: None,
+        range_names: None,
+        needs_single_or_none: false,
     };
     let mut body = String::new();
     let has_config = program
@@ -64,6 +67,11 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
         out.push_str("import * as fs from \"fs\";\n");
     }
     out.push('\n');
+    if emitter.needs_single_or_none {
+        out.push_str(
+            "function singleOrNone<T>(items: T[]): T | undefined {\n    if (items.length > 1) {\n        throw new Error(\"expected at most one item\");\n    }\n    return items[0];\n}\n\n",
+        );
+    }
     if emitter.needs_not_implemented {
         out.push_str(
             "function notImplemented(message: string): never {\n    throw new Error(message);\n}\n\n",
@@ -90,6 +98,26 @@ struct Emitter<'p> {
     needs_fs: bool,
     diagnostics: Vec<Diagnostic>,
     current: Option<NodeId>,
+    /// Identifiers of `count.index` / `each.key` / `each.value` inside a ranged resource.
+    range_names: Option<RangeNames>,
+    needs_single_or_none: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct RangeNames {
+    index: &'static str,
+    key: &'static str,
+    value: &'static str,
+}
+
+impl RangeNames {
+    fn for_range(_range: &Range) -> Self {
+        RangeNames {
+            index: "index",
+            key: "key",
+            value: "value",
+        }
+    }
 }
 
 impl Emitter<'_> {
@@ -105,34 +133,24 @@ impl Emitter<'_> {
             NodeKind::Local(value) => {
                 let _ = writeln!(out, "const {name} = {};", self.expr(value, 0));
             }
-            NodeKind::Resource(resource) => {
-                let (package, module, member) = split_token(&resource.token);
-                let class = qualified(package, &module, member);
-                let args = self.properties(&resource.properties, 0);
-                let mut options = String::new();
-                if !resource.depends_on.is_empty() {
-                    let deps: Vec<String> = resource
-                        .depends_on
-                        .iter()
-                        .map(|e| self.expr(e, 1))
-                        .collect();
-                    let _ = write!(
-                        options,
-                        ", {{\n{INDENT}dependsOn: [{}],\n}}",
-                        deps.join(", ")
-                    );
-                }
+            NodeKind::Resource(resource) => self.resource(name, resource, out),
+            NodeKind::Invoke(invoke) => self.invoke(name, invoke, out),
+            NodeKind::Component(component) => {
+                self.needs_not_implemented = true;
+                self.diagnostics.push(Diagnostic {
+                    severity: Severity::Warning,
+                    code: "not-converted",
+                    message: format!(
+                        "module `{}` ({}) is converted as a component in PCL; TypeScript component classes are not generated yet",
+                        component.logical_name, component.source
+                    ),
+                    span: node.span.clone(),
+                });
                 let _ = writeln!(
                     out,
-                    "const {name} = new {class}({}, {args}{options});",
-                    string_literal(&resource.logical_name)
+                    "const {name}: Record<string, pulumi.Output<any>> = notImplemented({});",
+                    string_literal(&format!("module {}", component.source))
                 );
-            }
-            NodeKind::Invoke(invoke) => {
-                let (package, module, member) = split_token(&invoke.token);
-                let function = qualified(package, &module, &format!("{member}Output"));
-                let args = self.properties(&invoke.arguments, 0);
-                let _ = writeln!(out, "const {name} = {function}({args});");
             }
             NodeKind::Output(output) => {
                 let mut value = self.expr(&output.value, 0);
@@ -142,6 +160,192 @@ impl Emitter<'_> {
                 let _ = writeln!(out, "export const {name} = {value};");
             }
         }
+    }
+
+    /// `new pkg.mod.Type(name, args, opts)`, in a loop for `count` / `for_each`.
+    fn resource(&mut self, name: &str, resource: &Resource, out: &mut String) {
+        let class = resource_class(&resource.token);
+        let Some(range) = &resource.options.range else {
+            let args = self.properties(&resource.properties, 0);
+            let options = self.options(&resource.options, 0);
+            let _ = writeln!(
+                out,
+                "const {name} = new {class}({}, {args}{options});",
+                string_literal(&resource.logical_name)
+            );
+            return;
+        };
+        let logical = template_escape(&resource.logical_name);
+        let (collection_expr, is_count) = match range {
+            Range::Count(e) => (e, true),
+            Range::ForEach(e) => (e, false),
+        };
+        let lifted = self.is_output(collection_expr);
+        if lifted {
+            self.diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                code: "range-after-deploy",
+                message: format!(
+                    "the `{}` of `{}` is known only after deployment: the resources are created inside an `apply`, and `pulumi preview` will not show them",
+                    if is_count { "count" } else { "for_each" },
+                    resource.logical_name
+                ),
+                span: self.current_span(),
+            });
+        }
+        let collection = if lifted {
+            "range".to_string()
+        } else {
+            self.expr(collection_expr, 1)
+        };
+        let saved = self.range_names.replace(RangeNames::for_range(range));
+        let args = self.properties(&resource.properties, 1);
+        let options = self.options(&resource.options, 1);
+        self.range_names = saved;
+        let mut body = String::new();
+        if is_count {
+            let _ = writeln!(out, "const {name}: {class}[] = [];");
+            let _ = writeln!(
+                body,
+                "for (let index = 0; index < {collection}; index++) {{"
+            );
+            let _ = writeln!(
+                body,
+                "{INDENT}{name}.push(new {class}(`{logical}-${{index}}`, {args}{options}));"
+            );
+        } else {
+            let _ = writeln!(out, "const {name}: Record<string, {class}> = {{}};");
+            let _ = writeln!(
+                body,
+                "for (const [key, value] of {}) {{",
+                entries_of(collection_expr, &collection)
+            );
+            let _ = writeln!(
+                body,
+                "{INDENT}{name}[key] = new {class}(`{logical}-${{key}}`, {args}{options});"
+            );
+        }
+        body.push_str("}\n");
+        if lifted {
+            let source = self.expr(collection_expr, 0);
+            let _ = writeln!(out, "{source}.apply(range => {{");
+            for line in body.lines() {
+                let _ = writeln!(out, "{INDENT}{line}");
+            }
+            out.push_str("});\n");
+        } else {
+            out.push_str(&body);
+        }
+    }
+
+    /// `pkg.mod.getThingOutput(args)`, mapped over `count` / `for_each`.
+    fn invoke(&mut self, name: &str, invoke: &Invoke, out: &mut String) {
+        let (package, module, member) = split_token(&invoke.token);
+        let function = qualified(package, &module, &format!("{member}Output"));
+        let invoke_options = match &invoke.provider {
+            Some(provider) => format!(", {{ provider: {} }}", self.expr(provider, 0)),
+            None => String::new(),
+        };
+        let Some(range) = &invoke.range else {
+            let args = self.properties(&invoke.arguments, 0);
+            let _ = writeln!(out, "const {name} = {function}({args}{invoke_options});");
+            return;
+        };
+        let saved = self.range_names.replace(RangeNames::for_range(range));
+        let args = self.properties(&invoke.arguments, 1);
+        self.range_names = saved;
+        match range {
+            Range::Count(count) => {
+                let count = self.expr(count, 0);
+                let _ = writeln!(
+                    out,
+                    "const {name} = Array.from({{ length: {count} }}, (_, index) => {function}({args}{invoke_options}));"
+                );
+            }
+            Range::ForEach(collection) => {
+                let text = self.expr(collection, 0);
+                let entries = entries_of(collection, &text);
+                let _ = writeln!(
+                    out,
+                    "const {name} = Object.fromEntries({entries}.map(([key, value]) => [key, {function}({args}{invoke_options})]));"
+                );
+            }
+        }
+    }
+
+    fn current_span(&self) -> crate::diagnostics::SourceSpan {
+        self.current
+            .and_then(|id| self.program.node(id))
+            .map(|n| n.span.clone())
+            .unwrap_or_default()
+    }
+
+    /// `, { dependsOn: [...], ... }` or nothing.
+    fn options(&mut self, options: &ResourceOptions, level: usize) -> String {
+        let inner = INDENT.repeat(level + 1);
+        let mut lines: Vec<String> = Vec::new();
+        if !options.depends_on.is_empty() {
+            let deps: Vec<String> = options
+                .depends_on
+                .iter()
+                .map(|e| self.expr(e, level + 1))
+                .collect();
+            lines.push(format!("dependsOn: [{}]", deps.join(", ")));
+        }
+        if let Some(provider) = &options.provider {
+            lines.push(format!("provider: {}", self.expr(provider, level + 1)));
+        }
+        if !options.providers.is_empty() {
+            let providers: Vec<String> = options
+                .providers
+                .iter()
+                .map(|(_, e)| self.expr(e, level + 1))
+                .collect();
+            lines.push(format!("providers: [{}]", providers.join(", ")));
+        }
+        if let Some(protect) = &options.protect {
+            lines.push(format!("protect: {}", self.expr(protect, level + 1)));
+        }
+        if !options.ignore_changes.is_empty() {
+            let paths: Vec<String> = options
+                .ignore_changes
+                .iter()
+                .map(|p| string_literal(p))
+                .collect();
+            lines.push(format!("ignoreChanges: [{}]", paths.join(", ")));
+        }
+        if let Some(dbr) = options.delete_before_replace {
+            lines.push(format!("deleteBeforeReplace: {dbr}"));
+        }
+        if !options.custom_timeouts.is_empty() {
+            let timeouts: Vec<String> = options
+                .custom_timeouts
+                .iter()
+                .map(|(k, v)| format!("{}: {}", property_key(k), self.expr(v, level + 2)))
+                .collect();
+            lines.push(format!("customTimeouts: {{ {} }}", timeouts.join(", ")));
+        }
+        if !options.aliases.is_empty() {
+            let aliases: Vec<String> = options
+                .aliases
+                .iter()
+                .map(|a| format!("{{ name: {} }}", string_literal(a)))
+                .collect();
+            lines.push(format!("aliases: [{}]", aliases.join(", ")));
+        }
+        if let Some(id) = &options.import_id {
+            lines.push(format!("import: {}", self.expr(id, level + 1)));
+        }
+        if lines.is_empty() {
+            return String::new();
+        }
+        let mut out = String::from(", {\n");
+        for line in lines {
+            let _ = writeln!(out, "{inner}{line},");
+        }
+        out.push_str(&INDENT.repeat(level));
+        out.push('}');
+        out
     }
 
     fn config(&mut self, config: &ConfigVar) -> String {
@@ -194,25 +398,10 @@ impl Emitter<'_> {
 
     /// Whether an expression evaluates to a `pulumi.Output`.
     fn is_output(&self, expr: &Expr) -> bool {
-        if self.substitutions.iter().any(|(e, _)| e == expr) {
-            return false;
-        }
+        // Exactly when lifting has something to lift: the same walk decides both.
         let mut found = false;
-        expr.walk(&mut |e| {
-            if let Expr::Ref { node, .. } = e {
-                found |= self.node_is_output(*node);
-            }
-        });
-        found && !self.fully_substituted(expr)
-    }
-
-    fn fully_substituted(&self, expr: &Expr) -> bool {
-        if self.substitutions.is_empty() {
-            return false;
-        }
-        let mut all = true;
-        self.for_each_output_leaf(expr, &mut |_| all = false);
-        all
+        self.for_each_output_leaf(expr, &mut |_| found = true);
+        found
     }
 
     fn node_is_output(&self, id: NodeId) -> bool {
@@ -222,21 +411,23 @@ impl Emitter<'_> {
         // Provisional answer guards against cycles (already reported by the model).
         self.output_memo.borrow_mut().insert(id, false);
         let result = match self.program.node(id).map(|n| &n.kind) {
-            Some(NodeKind::Resource(_) | NodeKind::Invoke(_)) => true,
+            Some(NodeKind::Resource(_) | NodeKind::Invoke(_) | NodeKind::Component(_)) => true,
             Some(NodeKind::Config(c)) => c.secret,
-            Some(NodeKind::Local(value)) => {
-                let mut found = false;
-                value.walk(&mut |e| {
-                    if let Expr::Ref { node, .. } = e {
-                        found |= self.node_is_output(*node);
-                    }
-                });
-                found
-            }
+            Some(NodeKind::Local(value)) => self.is_output(value),
             Some(NodeKind::Output(_)) | None => false,
         };
         self.output_memo.borrow_mut().insert(id, result);
         result
+    }
+
+    /// A resource or invoke with `count` / `for_each`: an array or record, not an output itself.
+    fn node_is_ranged(&self, id: NodeId) -> bool {
+        match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Resource(r)) => r.options.range.is_some(),
+            Some(NodeKind::Invoke(i)) => i.range.is_some(),
+            Some(NodeKind::Component(c)) => c.options.range.is_some(),
+            _ => false,
+        }
     }
 
     /// Visits the maximal output-valued references in `expr` that are not substituted yet.
@@ -246,7 +437,8 @@ impl Emitter<'_> {
         }
         match expr {
             Expr::Ref { node, path } => {
-                if self.node_is_output(*node) {
+                let indexed = matches!(path.first(), Some(Step::Index(_)));
+                if self.node_is_output(*node) && (indexed || !self.node_is_ranged(*node)) {
                     f(expr);
                 } else {
                     for step in path {
@@ -256,42 +448,7 @@ impl Emitter<'_> {
                     }
                 }
             }
-            Expr::Template(parts) => parts.iter().for_each(|p| {
-                if let TemplatePart::Interpolation(e) = p {
-                    self.for_each_output_leaf(e, f)
-                }
-            }),
-            Expr::List(items) => items.iter().for_each(|e| self.for_each_output_leaf(e, f)),
-            Expr::Object(entries) => entries.iter().for_each(|(k, v)| {
-                if let ObjectKey::Expr(k) = k {
-                    self.for_each_output_leaf(k, f);
-                }
-                self.for_each_output_leaf(v, f);
-            }),
-            Expr::Access(base, path) => {
-                self.for_each_output_leaf(base, f);
-                for step in path {
-                    if let Step::Index(e) = step {
-                        self.for_each_output_leaf(e, f);
-                    }
-                }
-            }
-            Expr::Unary(_, e) => self.for_each_output_leaf(e, f),
-            Expr::Binary(_, a, b) => {
-                self.for_each_output_leaf(a, f);
-                self.for_each_output_leaf(b, f);
-            }
-            Expr::Conditional(c, t, e) => {
-                self.for_each_output_leaf(c, f);
-                self.for_each_output_leaf(t, f);
-                self.for_each_output_leaf(e, f);
-            }
-            Expr::Call { args, .. } => args.iter().for_each(|e| self.for_each_output_leaf(e, f)),
-            Expr::Null
-            | Expr::Bool(_)
-            | Expr::Number(_)
-            | Expr::String(_)
-            | Expr::Unsupported(_) => {}
+            other => other.children(&mut |child| self.for_each_output_leaf(child, f)),
         }
     }
 
@@ -370,14 +527,7 @@ impl Emitter<'_> {
             Expr::Template(parts) => {
                 let mut body = String::new();
                 let interpolate = self.is_output(expr);
-                for part in parts {
-                    match part {
-                        TemplatePart::Literal(s) => body.push_str(&template_escape(s)),
-                        TemplatePart::Interpolation(e) => {
-                            let _ = write!(body, "${{{}}}", self.expr(e, level));
-                        }
-                    }
-                }
+                self.template_parts(parts, level, &mut body);
                 if interpolate {
                     format!("pulumi.interpolate`{body}`")
                 } else {
@@ -474,6 +624,142 @@ impl Emitter<'_> {
             Expr::Unsupported(text) => {
                 self.needs_not_implemented = true;
                 format!("notImplemented({})", string_literal(text))
+            }
+            Expr::Var(name) => identifier(name),
+            Expr::Range(field) => {
+                let names = self.range_names.unwrap_or(RangeNames {
+                    index: "index",
+                    key: "key",
+                    value: "value",
+                });
+                match field {
+                    RangeField::Index => names.index.to_string(),
+                    RangeField::Key => names.key.to_string(),
+                    RangeField::Value => names.value.to_string(),
+                }
+            }
+            Expr::Builtin(builtin) => match builtin {
+                Builtin::StackName => "pulumi.getStack()".to_string(),
+                Builtin::PathModule | Builtin::PathRoot => "\".\"".to_string(),
+                Builtin::PathCwd => "process.cwd()".to_string(),
+            },
+            Expr::Intrinsic(intrinsic, args) => {
+                if self.is_output(expr) && matches!(intrinsic, Intrinsic::SingleOrNone) {
+                    return self.lifted(expr, level);
+                }
+                let arg = args
+                    .first()
+                    .map_or_else(|| "undefined".to_string(), |a| self.expr(a, level));
+                match intrinsic {
+                    Intrinsic::FileAsset => format!("new pulumi.asset.FileAsset({arg})"),
+                    Intrinsic::StringAsset => format!("new pulumi.asset.StringAsset({arg})"),
+                    Intrinsic::SingleOrNone => {
+                        self.needs_single_or_none = true;
+                        format!("singleOrNone({arg})")
+                    }
+                }
+            }
+            Expr::For(for_expr) => {
+                if self.is_output(&for_expr.collection) {
+                    return self.lifted(expr, level);
+                }
+                self.for_expr(for_expr, level)
+            }
+            Expr::Splat(source, steps) => {
+                if self.is_output(source) {
+                    return self.lifted(expr, level);
+                }
+                let base = self.operand(source, level);
+                let mut each = String::from("item");
+                self.steps(&mut each, steps, level);
+                format!("{base}.map(item => {each})")
+            }
+        }
+    }
+
+    /// `[for k, v in c : value if cond]` → `c.map(...)` / `Object.entries(c)...`.
+    fn for_expr(&mut self, for_expr: &ForExpr, level: usize) -> String {
+        let collection = self.operand(&for_expr.collection, level);
+        let value_var = identifier(&for_expr.value_var);
+        let (source, params) = match &for_expr.key_var {
+            Some(key) => (
+                entries_of(&for_expr.collection, &collection),
+                format!("([{}, {value_var}])", identifier(key)),
+            ),
+            None if for_expr.key.is_some() => (
+                format!("Object.values({collection})"),
+                format!("({value_var})"),
+            ),
+            None => (collection.clone(), format!("({value_var})")),
+        };
+        let value = self.expr(&for_expr.value, level);
+        let value = if value.starts_with('{') {
+            format!("({value})")
+        } else {
+            value
+        };
+        let filtered = match &for_expr.condition {
+            Some(cond) => {
+                let cond = self.expr(cond, level);
+                format!("{source}.filter({params} => {cond})")
+            }
+            None => source,
+        };
+        match &for_expr.key {
+            None => format!("{filtered}.map({params} => {value})"),
+            Some(key) => {
+                let key = self.expr(key, level);
+                if for_expr.grouping {
+                    format!(
+                        "{filtered}.reduce((groups, {}) => ({{ ...groups, [{key}]: [...(groups[{key}] ?? []), {value}] }}), {{}} as Record<string, any[]>)",
+                        params.trim_start_matches('(').trim_end_matches(')')
+                    )
+                } else {
+                    format!("Object.fromEntries({filtered}.map({params} => [{key}, {value}]))")
+                }
+            }
+        }
+    }
+
+    fn template_parts(&mut self, parts: &[TemplatePart], level: usize, body: &mut String) {
+        for part in parts {
+            match part {
+                TemplatePart::Literal(s) => body.push_str(&template_escape(s)),
+                TemplatePart::Interpolation(e) => {
+                    let _ = write!(body, "${{{}}}", self.expr(e, level));
+                }
+                TemplatePart::If {
+                    condition,
+                    then,
+                    otherwise,
+                } => {
+                    let cond = self.operand(condition, level);
+                    let mut a = String::new();
+                    self.template_parts(then, level, &mut a);
+                    let mut b = String::new();
+                    self.template_parts(otherwise, level, &mut b);
+                    let _ = write!(body, "${{{cond} ? `{a}` : `{b}`}}");
+                }
+                TemplatePart::For {
+                    key_var,
+                    value_var,
+                    collection,
+                    body: inner,
+                } => {
+                    let coll = self.operand(collection, level);
+                    let mut text = String::new();
+                    self.template_parts(inner, level, &mut text);
+                    let value_var = identifier(value_var);
+                    let mapped = match key_var {
+                        Some(key) => format!(
+                            "{}.map(([{}, {value_var}]) => `{text}`)",
+                            entries_of(collection, &coll),
+                            identifier(key)
+                        ),
+                        None => format!("{coll}.map(({value_var}) => `{text}`)"),
+                    };
+                    let _ = write!(body, "${{{mapped}.join(\"\")}}");
+                }
             }
         }
     }
@@ -579,6 +865,111 @@ impl Emitter<'_> {
             }
         }
     }
+}
+
+/// The class of a resource token; explicit providers are `pkg.Provider`.
+fn resource_class(token: &str) -> String {
+    if let Some(package) = token.strip_prefix("pulumi:providers:") {
+        return format!("{}.Provider", package_identifier(package));
+    }
+    let (package, module, member) = split_token(token);
+    qualified(package, &module, member)
+}
+
+/// Key/value pairs of a `for_each` or `for` collection: a list or set (`toset(...)`, literals) yields
+/// each element as its own key, like Terraform; anything else is treated as a map.
+fn entries_of(collection: &Expr, text: &str) -> String {
+    let list_like = match collection {
+        Expr::List(_) | Expr::Splat(..) | Expr::For(_) => true,
+        Expr::Call { name, .. } => matches!(
+            name.as_str(),
+            "toset"
+                | "tolist"
+                | "distinct"
+                | "compact"
+                | "concat"
+                | "flatten"
+                | "keys"
+                | "values"
+                | "split"
+                | "sort"
+                | "range"
+                | "setunion"
+                | "setintersection"
+                | "setsubtract"
+        ),
+        _ => false,
+    };
+    if list_like {
+        format!("{text}.map(item => [item, item] as const)")
+    } else {
+        format!("Object.entries({text})")
+    }
+}
+
+/// A source identifier usable in TypeScript (reserved words get a trailing `_`).
+fn identifier(name: &str) -> String {
+    const WORDS: &[&str] = &[
+        "break",
+        "case",
+        "catch",
+        "class",
+        "const",
+        "continue",
+        "debugger",
+        "default",
+        "delete",
+        "do",
+        "else",
+        "enum",
+        "export",
+        "extends",
+        "false",
+        "finally",
+        "for",
+        "function",
+        "if",
+        "import",
+        "in",
+        "instanceof",
+        "new",
+        "null",
+        "return",
+        "super",
+        "switch",
+        "this",
+        "throw",
+        "true",
+        "try",
+        "typeof",
+        "var",
+        "void",
+        "while",
+        "with",
+        "yield",
+        "let",
+        "static",
+    ];
+    let mut out: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '_' || c == '$' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    if out.is_empty()
+        || out.starts_with(|c: char| c.is_ascii_digit())
+        || WORDS.contains(&out.as_str())
+    {
+        out.push('_');
+        if out.starts_with(|c: char| c.is_ascii_digit()) {
+            out.insert(0, '_');
+        }
+    }
+    out
 }
 
 fn qualified(package: &str, module: &[&str], member: &str) -> String {

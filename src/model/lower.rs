@@ -1,24 +1,29 @@
 //! Lowering of parsed files into a [`Program`]: declarations first (so references resolve in any
-//! order, as in Terraform), then bodies, then dependency order.
+//! order, as in Terraform), then bodies, then dependency order. One module per concept: `config.rs`
+//! (variables), `resource.rs` (resource and data bodies with their meta-arguments), `component.rs`
+//! (modules), `provider.rs` (provider blocks), `expr.rs` (expressions).
 
-use super::expr::ExprLowering;
+use super::component::{module_source, ModuleSource};
+use super::config::lower_variable;
+use super::expr::{ExprLowering, RangeKind};
+use super::provider::{lower_default_provider, provider_package};
+use super::resource::{lower_data_body, lower_resource_body, Provisioner};
 use super::{
-    ConfigType, ConfigVar, Expr, Invoke, Node, NodeId, NodeKind, ObjectKey, OutputValue, Program,
-    Property, Resource,
+    Component, ConfigType, ConfigVar, Expr, Invoke, Node, NodeId, NodeKind, OutputValue, Program,
+    Resource, ResourceOptions,
 };
 use crate::cache::MappingCache;
 use crate::diagnostics::{Diagnostic, Reporter, Severity, SourceSpan};
 use crate::mapping::{
-    camel_case, guess_token, package_for_provider, property_name, provider_of, FieldMapping,
-    ProviderMapping, TypeKind,
+    camel_case, guess_token, package_for_provider, provider_of, FieldMapping, ProviderMapping,
+    TypeKind,
 };
 use crate::parse::SourceFile;
 use hcl_edit::expr::Expression;
-use hcl_edit::structure::{Attribute, Block, Body, Structure};
+use hcl_edit::structure::{Attribute, Block, Structure};
 use hcl_edit::{Decorate, Span};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
-
 /// Identifiers no node may take: keywords of the target languages and names the emitters import.
 const RESERVED: &[&str] = &[
     "pulumi",
@@ -97,10 +102,33 @@ const RESERVED: &[&str] = &[
     "eval",
 ];
 
+/// What a declaration is, for resolving references and naming their attributes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DeclKind {
+    Config,
+    Local,
+    Resource,
+    Data,
+    Output,
+    Module,
+    Provider,
+}
+
 /// A declaration that references can resolve to.
 pub(crate) struct Decl {
     pub id: NodeId,
+    pub kind: DeclKind,
     mapping: Option<(Arc<ProviderMapping>, TypeKind, String)>,
+}
+
+/// How attribute names after a reference are written in Pulumi.
+pub(crate) enum Naming<'a> {
+    /// A resource or data source: by its mapping (`None`: by the naming rule alone).
+    Fields(Option<&'a HashMap<String, FieldMapping>>),
+    /// A module: its outputs are camelCase, what follows is user data.
+    Module,
+    /// User data (variables, locals, `for` variables): names unchanged.
+    Raw,
 }
 
 impl Decl {
@@ -108,6 +136,16 @@ impl Decl {
     pub fn fields(&self) -> Option<&HashMap<String, FieldMapping>> {
         let (mapping, kind, tf_type) = self.mapping.as_ref()?;
         mapping.lookup(*kind, tf_type).map(|t| &t.fields)
+    }
+
+    pub fn naming(&self) -> Naming<'_> {
+        match self.kind {
+            DeclKind::Resource | DeclKind::Data | DeclKind::Provider => {
+                Naming::Fields(self.fields())
+            }
+            DeclKind::Module => Naming::Module,
+            DeclKind::Config | DeclKind::Local | DeclKind::Output => Naming::Raw,
+        }
     }
 }
 
@@ -117,7 +155,10 @@ enum Pending<'f> {
     Variable(&'f Block),
     Local(&'f Attribute),
     Resource(&'f Block),
+    Data(&'f Block),
     Output(&'f Block),
+    Module(&'f Block),
+    Provider(&'f Block),
 }
 
 struct PendingNode<'f> {
@@ -126,23 +167,35 @@ struct PendingNode<'f> {
     node: Node,
 }
 
-/// Lowers the parsed root-module files of one example into a program.
-pub fn lower_program(files: &[SourceFile], cache: &MappingCache) -> (Program, Vec<Diagnostic>) {
+/// Lowers the parsed files of one module (the root module, or a local module's folder) into a
+/// program. `module_dir` is the module's folder in the example (`""` for the root).
+pub fn lower_program(
+    files: &[SourceFile],
+    module_dir: &str,
+    cache: &MappingCache,
+) -> (Program, Vec<Diagnostic>) {
+    let mut lowering = ModuleLowering {
+        cache,
+        module_dir,
+        names: NameTable::default(),
+        decls: HashMap::new(),
+        pending: Vec::new(),
+        packages: BTreeSet::new(),
+        mappings: HashMap::new(),
+        default_providers: Vec::new(),
+        moved: Vec::new(),
+        imports: Vec::new(),
+    };
     let mut diagnostics = Vec::new();
-    let mut names = NameTable::default();
-    let mut decls: Decls = HashMap::new();
-    let mut pending: Vec<PendingNode> = Vec::new();
-    let mut packages = std::collections::BTreeSet::new();
-    let mut mappings: HashMap<String, Option<Arc<ProviderMapping>>> = HashMap::new();
 
     // Output names are the stack's export names: they claim their identifiers before anything else.
     for file in files {
         for block in file.body.iter().flat_map(|b| b.blocks()) {
             if let (true, [label]) = (block.has_ident("output"), block.labels.as_slice()) {
                 let address = format!("output.{}", label.as_str());
-                if !names.preclaimed.contains_key(&address) {
-                    let name = names.claim(&camel_case(label.as_str()), "Output");
-                    names.preclaimed.insert(address, name);
+                if !lowering.names.preclaimed.contains_key(&address) {
+                    let name = lowering.names.claim(&camel_case(label.as_str()), "Output");
+                    lowering.names.preclaimed.insert(address, name);
                 }
             }
         }
@@ -162,88 +215,201 @@ pub fn lower_program(files: &[SourceFile], cache: &MappingCache) -> (Program, Ve
                     ),
                     attr.span(),
                 ),
-                Structure::Block(block) => declare(
-                    block,
-                    file_index,
-                    &mut reporter,
-                    &mut names,
-                    &mut decls,
-                    &mut pending,
-                    &mut packages,
-                    &mut mappings,
-                    cache,
-                ),
+                Structure::Block(block) => lowering.declare(block, file_index, &mut reporter),
             }
         }
         diagnostics.extend(reporter.diagnostics);
     }
 
+    let ModuleLowering {
+        decls,
+        pending,
+        mut packages,
+        default_providers,
+        moved,
+        imports,
+        mut names,
+        ..
+    } = lowering;
     let mut nodes = Vec::with_capacity(pending.len());
-    for item in &pending {
+    let mut provisioners: Vec<(NodeId, usize, Vec<Provisioner>)> = Vec::new();
+    for (id, item) in pending.iter().enumerate() {
         let Some(file) = files.get(item.file) else {
             continue;
         };
         let mut reporter = file.reporter();
         let mut node = item.node.clone();
         let decl_mapping = decls.get(&node.address).and_then(|d| d.mapping.clone());
-        lower_node(
+        let generated = lower_node(
             &mut node,
+            id,
             &item.pending,
             decl_mapping,
             &decls,
             &mut reporter,
         );
+        if !generated.is_empty() {
+            provisioners.push((id, item.file, generated));
+        }
         diagnostics.extend(reporter.diagnostics);
         nodes.push(node);
     }
+
+    // Provisioners become command resources after their resource, each after the one before.
+    for (owner, _file, list) in provisioners {
+        let Some(owner_node) = nodes.get(owner) else {
+            continue;
+        };
+        let base = owner_node.name.clone();
+        let mut previous = owner;
+        for (index, provisioner) in list.into_iter().enumerate() {
+            let name = names.claim(&format!("{base}{}", provisioner.suffix), "Command");
+            packages.insert("command".to_string());
+            let id = nodes.len();
+            let mut options = provisioner.options;
+            options.depends_on.insert(
+                0,
+                Expr::Ref {
+                    node: previous,
+                    path: Vec::new(),
+                },
+            );
+            nodes.push(Node {
+                name: name.clone(),
+                address: format!("{}.provisioner[{index}]", owner_node_address(&nodes, owner)),
+                comments: provisioner.comments,
+                span: provisioner.span,
+                kind: NodeKind::Resource(Resource {
+                    tf_type: String::new(),
+                    token: provisioner.token.to_string(),
+                    logical_name: name,
+                    properties: provisioner.properties,
+                    options,
+                }),
+            });
+            previous = id;
+        }
+    }
+
+    // `moved` and `import` blocks become options of the resources they name.
+    for (from, to, span) in moved {
+        let target = decls.get(&to).map(|d| d.id);
+        match target.and_then(|id| nodes.get_mut(id)) {
+            Some(Node {
+                kind: NodeKind::Resource(resource),
+                ..
+            }) => {
+                let old_name = from.rsplit('.').next().unwrap_or(&from).to_string();
+                resource.options.aliases.push(old_name);
+            }
+            _ => diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                code: "not-converted",
+                message: format!("`moved` to `{to}`: no such resource in this module"),
+                span,
+            }),
+        }
+    }
+    for (to, id_expr, span) in imports {
+        let target = decls.get(&to).map(|d| d.id);
+        match target.and_then(|id| nodes.get_mut(id)) {
+            Some(Node {
+                kind: NodeKind::Resource(resource),
+                ..
+            }) => resource.options.import_id = Some(id_expr),
+            _ => diagnostics.push(Diagnostic {
+                severity: Severity::Warning,
+                code: "not-converted",
+                message: format!("`import` to `{to}`: no such resource in this module"),
+                span,
+            }),
+        }
+    }
+
+    let mut stack_config = Vec::new();
+    for (file_index, block) in default_providers {
+        let Some(file) = files.get(file_index) else {
+            continue;
+        };
+        let mut reporter = file.reporter();
+        lower_default_provider(block, &decls, &nodes, &mut reporter, &mut stack_config);
+        diagnostics.extend(reporter.diagnostics);
+    }
+
     let (nodes, order_diagnostics) = super::order::dependency_order(nodes);
     diagnostics.extend(order_diagnostics);
-    (Program { nodes, packages }, diagnostics)
+    (
+        Program {
+            nodes,
+            packages,
+            stack_config,
+            components: Vec::new(),
+        },
+        diagnostics,
+    )
 }
 
-#[allow(clippy::too_many_arguments)]
-fn declare<'f>(
-    block: &'f Block,
-    file: usize,
-    reporter: &mut Reporter,
-    names: &mut NameTable,
-    decls: &mut Decls,
-    pending: &mut Vec<PendingNode<'f>>,
-    packages: &mut std::collections::BTreeSet<String>,
-    mappings: &mut HashMap<String, Option<Arc<ProviderMapping>>>,
-    cache: &MappingCache,
-) {
-    let ident = block.ident.as_str();
-    let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
-    let span = reporter.span(block.span());
-    let comments = comment_lines(block.decor().prefix().map(|p| &**p));
-    let mut add = |address: String,
-                   base: &str,
-                   suffix: &str,
-                   kind: NodeKind,
-                   p: Pending<'f>,
-                   mapping: Option<(Arc<ProviderMapping>, TypeKind, String)>,
-                   reporter: &mut Reporter,
-                   comments: Vec<String>,
-                   span: SourceSpan| {
-        if decls.contains_key(&address) {
+fn owner_node_address(nodes: &[Node], id: NodeId) -> String {
+    nodes.get(id).map(|n| n.address.clone()).unwrap_or_default()
+}
+
+struct ModuleLowering<'f, 'c> {
+    cache: &'c MappingCache,
+    module_dir: &'c str,
+    names: NameTable,
+    decls: Decls,
+    pending: Vec<PendingNode<'f>>,
+    packages: BTreeSet<String>,
+    mappings: HashMap<String, Option<Arc<ProviderMapping>>>,
+    default_providers: Vec<(usize, &'f Block)>,
+    /// `moved` blocks: (from address, to address, span).
+    moved: Vec<(String, String, SourceSpan)>,
+    /// `import` blocks: (to address, id, span).
+    imports: Vec<(String, Expr, SourceSpan)>,
+}
+
+impl<'f> ModuleLowering<'f, '_> {
+    #[allow(clippy::too_many_arguments)]
+    fn add(
+        &mut self,
+        block_span: Option<std::ops::Range<usize>>,
+        address: String,
+        base: &str,
+        suffix: &str,
+        kind: NodeKind,
+        decl_kind: DeclKind,
+        pending: Pending<'f>,
+        mapping: Option<(Arc<ProviderMapping>, TypeKind, String)>,
+        file: usize,
+        comments: Vec<String>,
+        span: SourceSpan,
+        reporter: &mut Reporter,
+    ) {
+        if self.decls.contains_key(&address) {
             reporter.report(
                 Severity::Error,
                 "duplicate-declaration",
                 format!("`{address}` is declared more than once"),
-                block.span(),
+                block_span,
             );
             return;
         }
-        let id = pending.len();
-        decls.insert(address.clone(), Decl { id, mapping });
-        let name = match names.preclaimed.remove(&address) {
+        let id = self.pending.len();
+        self.decls.insert(
+            address.clone(),
+            Decl {
+                id,
+                kind: decl_kind,
+                mapping,
+            },
+        );
+        let name = match self.names.preclaimed.remove(&address) {
             Some(name) => name,
-            None => names.claim(base, suffix),
+            None => self.names.claim(base, suffix),
         };
-        pending.push(PendingNode {
+        self.pending.push(PendingNode {
             file,
-            pending: p,
+            pending,
             node: Node {
                 name,
                 address,
@@ -252,207 +418,446 @@ fn declare<'f>(
                 kind,
             },
         });
-    };
-    match (ident, labels.as_slice()) {
-        ("variable", [name]) => add(
-            format!("var.{name}"),
-            &camel_case(name),
-            "Config",
-            NodeKind::Config(ConfigVar {
-                key: name.to_string(),
-                ty: ConfigType::Any,
-                default: None,
-                description: None,
-                secret: false,
-            }),
-            Pending::Variable(block),
-            None,
-            reporter,
-            comments,
-            span,
-        ),
-        ("output", [name]) => add(
-            format!("output.{name}"),
-            &camel_case(name),
-            "Output",
-            NodeKind::Output(OutputValue {
-                value: Expr::Null,
-                description: None,
-                secret: false,
-            }),
-            Pending::Output(block),
-            None,
-            reporter,
-            comments,
-            span,
-        ),
-        ("locals", []) => {
-            for structure in block.body.iter() {
-                match structure {
-                    Structure::Attribute(attr) => {
-                        let key = attr.key.as_str();
-                        let attr_comments = comment_lines(attr.decor().prefix().map(|p| &**p));
-                        let attr_span = reporter.span(attr.span());
-                        add(
-                            format!("local.{key}"),
-                            &camel_case(key),
-                            "Local",
-                            NodeKind::Local(Expr::Null),
-                            Pending::Local(attr),
-                            None,
-                            reporter,
-                            attr_comments,
-                            attr_span,
-                        );
+    }
+
+    fn mapping_for(
+        &mut self,
+        provider: &str,
+        block: &Block,
+        reporter: &mut Reporter,
+    ) -> Option<Arc<ProviderMapping>> {
+        let cache = self.cache;
+        self.mappings
+            .entry(provider.to_string())
+            .or_insert_with(|| match cache.get(provider) {
+                Ok(mapping) => Some(mapping),
+                Err(error) => {
+                    reporter.report(
+                        Severity::Warning,
+                        "unknown-provider",
+                        format!("{error}; names are guessed from the Terraform names"),
+                        block.span(),
+                    );
+                    None
+                }
+            })
+            .clone()
+    }
+
+    fn declare(&mut self, block: &'f Block, file: usize, reporter: &mut Reporter) {
+        let ident = block.ident.as_str();
+        let labels: Vec<&str> = block.labels.iter().map(|l| l.as_str()).collect();
+        let span = reporter.span(block.span());
+        let comments = comment_lines(block.decor().prefix().map(|p| &**p));
+        match (ident, labels.as_slice()) {
+            ("variable", [name]) => self.add(
+                block.span(),
+                format!("var.{name}"),
+                &camel_case(name),
+                "Config",
+                NodeKind::Config(ConfigVar {
+                    key: name.to_string(),
+                    ty: ConfigType::Any,
+                    default: None,
+                    description: None,
+                    secret: false,
+                    nullable: true,
+                }),
+                DeclKind::Config,
+                Pending::Variable(block),
+                None,
+                file,
+                comments,
+                span,
+                reporter,
+            ),
+            ("output", [name]) => self.add(
+                block.span(),
+                format!("output.{name}"),
+                &camel_case(name),
+                "Output",
+                NodeKind::Output(OutputValue {
+                    value: Expr::Null,
+                    description: None,
+                    secret: false,
+                }),
+                DeclKind::Output,
+                Pending::Output(block),
+                None,
+                file,
+                comments,
+                span,
+                reporter,
+            ),
+            ("locals", []) => {
+                for structure in block.body.iter() {
+                    match structure {
+                        Structure::Attribute(attr) => {
+                            let key = attr.key.as_str();
+                            let attr_comments = comment_lines(attr.decor().prefix().map(|p| &**p));
+                            let attr_span = reporter.span(attr.span());
+                            self.add(
+                                attr.span(),
+                                format!("local.{key}"),
+                                &camel_case(key),
+                                "Local",
+                                NodeKind::Local(Expr::Null),
+                                DeclKind::Local,
+                                Pending::Local(attr),
+                                None,
+                                file,
+                                attr_comments,
+                                attr_span,
+                                reporter,
+                            );
+                        }
+                        Structure::Block(inner) => reporter.report(
+                            Severity::Error,
+                            "unexpected-block",
+                            "blocks are not allowed inside `locals`",
+                            inner.span(),
+                        ),
                     }
-                    Structure::Block(inner) => reporter.report(
-                        Severity::Error,
-                        "unexpected-block",
-                        "blocks are not allowed inside `locals`",
-                        inner.span(),
-                    ),
                 }
             }
-        }
-        ("resource" | "data", [tf_type, name]) => {
-            let kind = if ident == "resource" {
-                TypeKind::Resource
-            } else {
-                TypeKind::DataSource
-            };
-            let provider = provider_of(tf_type).to_string();
-            let mapping = mappings
-                .entry(provider.clone())
-                .or_insert_with(|| match cache.get(&provider) {
-                    Ok(mapping) => Some(mapping),
-                    Err(error) => {
+            ("resource" | "data", [tf_type, name]) => {
+                self.declare_resource(block, ident, tf_type, name, file, comments, span, reporter)
+            }
+            ("ephemeral", [tf_type, name]) => {
+                // Ephemeral resources are read at plan time and never stored; the nearest Pulumi
+                // construct is an invoke of the matching data source.
+                reporter.report(
+                    Severity::Warning,
+                    "ephemeral-resource",
+                    format!("ephemeral `{tf_type}` becomes an invoke of the data source of that type: its values end up in Pulumi's state unless marked secret"),
+                    block.ident.span(),
+                );
+                self.declare_resource(block, ident, tf_type, name, file, comments, span, reporter)
+            }
+            ("action" | "list", _) => reporter.report(
+                Severity::Warning,
+                "not-converted",
+                format!(
+                    "`{ident}` blocks ({}) have no Pulumi equivalent and are not converted",
+                    if ident == "action" { "Terraform actions" } else { "Terraform search queries" }
+                ),
+                block.ident.span(),
+            ),
+            ("module", [name]) => {
+                let source = block
+                    .body
+                    .get_attribute("source")
+                    .and_then(|a| a.value.as_str().map(String::from));
+                let Some(source) = source else {
+                    reporter.report(
+                        Severity::Error,
+                        "module-source",
+                        format!("module `{name}` needs a constant `source`"),
+                        block.span(),
+                    );
+                    return;
+                };
+                let path = match module_source(self.module_dir, &source) {
+                    ModuleSource::Local(path) => Some(path),
+                    ModuleSource::Registry => {
                         reporter.report(
                             Severity::Warning,
-                            "unknown-provider",
-                            format!("{error}; names are guessed from the Terraform names"),
+                            "registry-module",
+                            format!(
+                                "module `{name}` comes from `{source}`, which is not downloaded: it is referenced as a component of that name, and its inputs are passed as written"
+                            ),
                             block.span(),
                         );
                         None
                     }
-                })
-                .clone();
-            let known = mapping.as_ref().and_then(|m| m.lookup(kind, tf_type));
-            let token = match known {
-                Some(t) => t.token.clone(),
-                None => {
-                    let guessed = guess_token(kind, tf_type);
-                    if mapping.is_some() {
-                        reporter.report(
-                            Severity::Warning,
-                            "unknown-type",
-                            format!(
-                                "`{tf_type}` is not in the mapping data for `{provider}`; guessed `{guessed}`"
-                            ),
-                            block.labels.first().and_then(|l| l.span()),
-                        );
-                    }
-                    guessed
-                }
-            };
-            packages.insert(
-                token
-                    .split(':')
-                    .next()
-                    .unwrap_or(package_for_provider(&provider))
-                    .to_string(),
-            );
-            let type_suffix = token.rsplit(':').next().unwrap_or("Resource").to_string();
-            let (address, node_kind, suffix) = if kind == TypeKind::Resource {
-                (
-                    format!("{tf_type}.{name}"),
-                    NodeKind::Resource(Resource {
-                        tf_type: tf_type.to_string(),
-                        token,
+                };
+                self.add(
+                    block.span(),
+                    format!("module.{name}"),
+                    &camel_case(name),
+                    "Component",
+                    NodeKind::Component(Component {
+                        source,
+                        path,
                         logical_name: name.to_string(),
-                        properties: Vec::new(),
-                        depends_on: Vec::new(),
+                        inputs: Vec::new(),
+                        options: ResourceOptions::default(),
                     }),
-                    type_suffix,
+                    DeclKind::Module,
+                    Pending::Module(block),
+                    None,
+                    file,
+                    comments,
+                    span,
+                    reporter,
                 )
-            } else {
-                (
-                    format!("data.{tf_type}.{name}"),
-                    NodeKind::Invoke(Invoke {
-                        tf_type: tf_type.to_string(),
-                        token,
-                        arguments: Vec::new(),
-                    }),
-                    String::from("Data"),
-                )
-            };
-            let decl_mapping = mapping.map(|m| (m, kind, tf_type.to_string()));
-            add(
-                address,
+            }
+            ("provider", [name]) => {
+                let alias = block
+                    .body
+                    .get_attribute("alias")
+                    .and_then(|a| a.value.as_str().map(String::from));
+                let package = provider_package(name);
+                self.packages.insert(package.clone());
+                match alias {
+                    None => self.default_providers.push((file, block)),
+                    Some(alias) => {
+                        let mapping = self.mapping_for(name, block, reporter);
+                        self.add(
+                            block.span(),
+                            format!("provider.{name}.{alias}"),
+                            &camel_case(&alias),
+                            "Provider",
+                            NodeKind::Resource(Resource {
+                                tf_type: name.to_string(),
+                                token: format!("pulumi:providers:{package}"),
+                                logical_name: alias.clone(),
+                                properties: Vec::new(),
+                                options: ResourceOptions::default(),
+                            }),
+                            DeclKind::Provider,
+                            Pending::Provider(block),
+                            mapping.map(|m| (m, TypeKind::Resource, String::new())),
+                            file,
+                            comments,
+                            span,
+                            reporter,
+                        )
+                    }
+                }
+            }
+            ("terraform", []) => self.terraform_block(block, reporter),
+            ("moved", []) => {
+                let from = block.body.get_attribute("from").map(|a| address_of(&a.value));
+                let to = block.body.get_attribute("to").map(|a| address_of(&a.value));
+                match (from, to) {
+                    (Some(from), Some(to)) => self.moved.push((from, to, span)),
+                    _ => reporter.report(
+                        Severity::Error,
+                        "invalid-block",
+                        "`moved` needs `from` and `to`",
+                        block.span(),
+                    ),
+                }
+            }
+            ("import", []) => {
+                let to = block.body.get_attribute("to").map(|a| address_of(&a.value));
+                let id = block
+                    .body
+                    .get_attribute("id")
+                    .and_then(|a| a.value.as_str().map(|s| Expr::String(s.to_string())));
+                match (to, id) {
+                    (Some(to), Some(id)) => self.imports.push((to, id, span)),
+                    _ => reporter.report(
+                        Severity::Warning,
+                        "not-converted",
+                        "`import` blocks are converted when `to` names a resource and `id` is a constant string",
+                        block.span(),
+                    ),
+                }
+            }
+            ("removed", []) => reporter.report(
+                Severity::Warning,
+                "not-converted",
+                "`removed` blocks are not converted: to stop managing a resource in Pulumi, run `pulumi state delete <urn>` before deploying",
+                block.ident.span(),
+            ),
+            ("check", [name]) => reporter.report(
+                Severity::Warning,
+                "not-converted",
+                format!(
+                    "check `{name}` is not converted: Pulumi has no continuous checks; consider a policy pack or a test"
+                ),
+                block.ident.span(),
+            ),
+            _ => reporter.report(
+                Severity::Error,
+                "unexpected-block",
+                format!(
+                    "unexpected top-level block `{ident}` with {} label(s)",
+                    labels.len()
+                ),
+                block.span(),
+            ),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn declare_resource(
+        &mut self,
+        block: &'f Block,
+        ident: &str,
+        tf_type: &str,
+        name: &str,
+        file: usize,
+        comments: Vec<String>,
+        span: SourceSpan,
+        reporter: &mut Reporter,
+    ) {
+        let kind = if ident == "resource" {
+            TypeKind::Resource
+        } else {
+            TypeKind::DataSource
+        };
+        // `data` and `ephemeral` share the invoke form but not the address.
+        let data_prefix = if ident == "ephemeral" {
+            "ephemeral"
+        } else {
+            "data"
+        };
+        let provider = provider_of(tf_type).to_string();
+        let mapping = self.mapping_for(&provider, block, reporter);
+        let known = mapping.as_ref().and_then(|m| m.lookup(kind, tf_type));
+        let token = match known {
+            Some(t) => t.token.clone(),
+            None => {
+                let guessed = guess_token(kind, tf_type);
+                if mapping.is_some() {
+                    reporter.report(
+                        Severity::Warning,
+                        "unknown-type",
+                        format!(
+                            "`{tf_type}` is not in the mapping data for `{provider}`; guessed `{guessed}`"
+                        ),
+                        block.labels.first().and_then(|l| l.span()),
+                    );
+                }
+                guessed
+            }
+        };
+        self.packages.insert(
+            token
+                .split(':')
+                .next()
+                .unwrap_or(package_for_provider(&provider))
+                .to_string(),
+        );
+        let type_suffix = token.rsplit(':').next().unwrap_or("Resource").to_string();
+        let decl_mapping = mapping.map(|m| (m, kind, tf_type.to_string()));
+        if kind == TypeKind::Resource {
+            self.add(
+                block.span(),
+                format!("{tf_type}.{name}"),
                 &camel_case(name),
-                &suffix,
-                node_kind,
+                &type_suffix,
+                NodeKind::Resource(Resource {
+                    tf_type: tf_type.to_string(),
+                    token,
+                    logical_name: name.to_string(),
+                    properties: Vec::new(),
+                    options: ResourceOptions::default(),
+                }),
+                DeclKind::Resource,
                 Pending::Resource(block),
                 decl_mapping,
-                reporter,
+                file,
                 comments,
                 span,
+                reporter,
+            );
+        } else {
+            self.add(
+                block.span(),
+                format!("{data_prefix}.{tf_type}.{name}"),
+                &camel_case(name),
+                "Data",
+                NodeKind::Invoke(Invoke {
+                    tf_type: tf_type.to_string(),
+                    token,
+                    arguments: Vec::new(),
+                    range: None,
+                    provider: None,
+                    depends_on: Vec::new(),
+                }),
+                DeclKind::Data,
+                Pending::Data(block),
+                decl_mapping,
+                file,
+                comments,
+                span,
+                reporter,
             );
         }
-        ("terraform", []) => {}
-        ("provider" | "module" | "moved" | "import" | "removed" | "check", _) => reporter.report(
-            Severity::Warning,
-            "not-converted",
-            format!("`{ident}` blocks are not converted yet"),
-            block.ident.span(),
-        ),
-        _ => reporter.report(
-            Severity::Error,
-            "unexpected-block",
-            format!(
-                "unexpected top-level block `{ident}` with {} label(s)",
-                labels.len()
-            ),
-            block.span(),
-        ),
+    }
+
+    /// `terraform { required_providers { ... } backend ... }`.
+    fn terraform_block(&mut self, block: &Block, reporter: &mut Reporter) {
+        for structure in block.body.iter() {
+            let Structure::Block(inner) = structure else {
+                continue; // required_version, experiments: nothing to convert
+            };
+            match inner.ident.as_str() {
+                "required_providers" => {
+                    for attr in inner.body.attributes() {
+                        // The local name is what resources use; the source names the provider.
+                        let source_name = match &attr.value {
+                            Expression::Object(object) => object.iter().find_map(|(k, v)| {
+                                let key = match k {
+                                    hcl_edit::expr::ObjectKey::Ident(i) => i.as_str(),
+                                    hcl_edit::expr::ObjectKey::Expression(e) => e.as_str()?,
+                                };
+                                (key == "source")
+                                    .then(|| v.expr().as_str())
+                                    .flatten()
+                                    .and_then(|s| s.rsplit('/').next())
+                                    .map(String::from)
+                            }),
+                            _ => None,
+                        };
+                        let name = source_name.unwrap_or_else(|| attr.key.as_str().to_string());
+                        self.packages.insert(provider_package(&name));
+                    }
+                }
+                "backend" | "cloud" => reporter.report(
+                    Severity::Info,
+                    "not-converted",
+                    format!(
+                        "the `{}` state configuration is not converted: Pulumi keeps state in its own backend (`pulumi login`)",
+                        inner.ident.as_str()
+                    ),
+                    inner.ident.span(),
+                ),
+                other => reporter.report(
+                    Severity::Warning,
+                    "not-converted",
+                    format!("`terraform {{ {other} }}` is not converted"),
+                    inner.ident.span(),
+                ),
+            }
+        }
     }
 }
 
+/// The address a `moved`/`import` traversal names: `aws_instance.a` or `module.x`.
+fn address_of(expr: &Expression) -> String {
+    let Expression::Traversal(t) = expr else {
+        return expr.as_str().unwrap_or_default().to_string();
+    };
+    let mut parts = Vec::new();
+    if let Expression::Variable(v) = &t.expr {
+        parts.push(v.as_str().to_string());
+    }
+    for op in t.operators.iter() {
+        if let hcl_edit::expr::TraversalOperator::GetAttr(name) = op.value() {
+            parts.push(name.as_str().to_string());
+        }
+    }
+    parts.join(".")
+}
+
+/// Lowers one declaration's body; returns the provisioners of a resource, to be added as nodes.
 fn lower_node(
     node: &mut Node,
+    id: NodeId,
     pending: &Pending,
     mapping: Option<(Arc<ProviderMapping>, TypeKind, String)>,
     decls: &Decls,
     reporter: &mut Reporter,
-) {
+) -> Vec<Provisioner> {
     let mut lowering = ExprLowering::new(decls, reporter);
     match (&mut node.kind, pending) {
         (NodeKind::Config(config), Pending::Variable(block)) => {
-            for structure in block.body.iter() {
-                match structure {
-                    Structure::Attribute(attr) => match attr.key.as_str() {
-                        "type" => config.ty = config_type(&attr.value),
-                        "default" => config.default = Some(lowering.lower(&attr.value)),
-                        "description" => config.description = attr.value.as_str().map(String::from),
-                        "sensitive" => config.secret = attr.value.as_bool() == Some(true),
-                        "nullable" | "ephemeral" => {}
-                        other => lowering.reporter.report(
-                            Severity::Warning,
-                            "not-converted",
-                            format!("variable argument `{other}` is not converted"),
-                            attr.span(),
-                        ),
-                    },
-                    Structure::Block(inner) => lowering.reporter.report(
-                        Severity::Warning,
-                        "not-converted",
-                        format!(
-                            "variable `{}` blocks are not converted yet",
-                            inner.ident.as_str()
-                        ),
-                        inner.span(),
-                    ),
-                }
-            }
+            lower_variable(config, block, &mut lowering)
         }
         (NodeKind::Local(value), Pending::Local(attr)) => *value = lowering.lower(&attr.value),
         (NodeKind::Output(output), Pending::Output(block)) => {
@@ -462,10 +867,16 @@ fn lower_node(
                         "value" => output.value = lowering.lower(&attr.value),
                         "description" => output.description = attr.value.as_str().map(String::from),
                         "sensitive" => output.secret = attr.value.as_bool() == Some(true),
+                        "depends_on" => lowering.reporter.report(
+                            Severity::Info,
+                            "not-converted",
+                            "`depends_on` on an output is not needed in Pulumi: outputs wait for the values they use",
+                            attr.span(),
+                        ),
                         other => lowering.reporter.report(
                             Severity::Warning,
                             "not-converted",
-                            format!("output argument `{other}` is not converted yet"),
+                            format!("output argument `{other}` is not converted"),
                             attr.span(),
                         ),
                     },
@@ -473,7 +884,7 @@ fn lower_node(
                         Severity::Warning,
                         "not-converted",
                         format!(
-                            "output `{}` blocks are not converted yet",
+                            "`{}` on an output is not converted: Pulumi has no output conditions",
                             inner.ident.as_str()
                         ),
                         inner.span(),
@@ -483,30 +894,22 @@ fn lower_node(
         }
         (NodeKind::Resource(resource), Pending::Resource(block)) => {
             let fields = fields_of(&mapping);
-            resource.properties = lower_properties(
-                &block.body,
-                fields,
-                true,
-                &mut lowering,
-                &mut resource.depends_on,
-            );
+            return lower_resource_body(resource, block, fields, id, &node.name, &mut lowering);
         }
-        (NodeKind::Invoke(invoke), Pending::Resource(block)) => {
+        (NodeKind::Resource(resource), Pending::Provider(block)) => {
             let fields = fields_of(&mapping);
-            let mut depends_on = Vec::new();
-            invoke.arguments =
-                lower_properties(&block.body, fields, true, &mut lowering, &mut depends_on);
-            if !depends_on.is_empty() {
-                lowering.reporter.report(
-                    Severity::Warning,
-                    "not-converted",
-                    "`depends_on` on a data source is not converted",
-                    block.span(),
-                );
-            }
+            lower_resource_body(resource, block, fields, id, &node.name, &mut lowering);
+        }
+        (NodeKind::Invoke(invoke), Pending::Data(block)) => {
+            let fields = fields_of(&mapping);
+            lower_data_body(invoke, block, fields, &mut lowering);
+        }
+        (NodeKind::Component(component), Pending::Module(block)) => {
+            super::component::lower_module_block(component, block, &mut lowering)
         }
         _ => {}
     }
+    Vec::new()
 }
 
 fn fields_of(
@@ -516,137 +919,18 @@ fn fields_of(
     mapping.lookup(*kind, tf_type).map(|t| &t.fields)
 }
 
-/// Attributes and nested blocks of a resource body (or of a nested block) as Pulumi properties.
-fn lower_properties(
-    body: &Body,
-    fields: Option<&HashMap<String, FieldMapping>>,
-    top_level: bool,
-    lowering: &mut ExprLowering,
-    depends_on: &mut Vec<Expr>,
-) -> Vec<Property> {
-    let has_sibling = |name: &str| fields.is_some_and(|f| f.contains_key(name));
-    // (source position, property); blocks of one type are gathered at their first block's position.
-    let mut properties: Vec<(usize, Property)> = Vec::new();
-    let mut block_groups: BTreeMap<usize, BlockGroup> = BTreeMap::new();
-    let mut block_slot: HashMap<String, usize> = HashMap::new();
-    for (index, structure) in body.iter().enumerate() {
-        match structure {
-            Structure::Attribute(attr) => {
-                let key = attr.key.as_str();
-                if top_level {
-                    match key {
-                        "depends_on" => {
-                            match lowering.lower(&attr.value) {
-                                Expr::List(items) => depends_on.extend(items),
-                                other => depends_on.push(other),
-                            }
-                            continue;
-                        }
-                        "count" | "for_each" | "provider" => {
-                            lowering.reporter.report(
-                                Severity::Warning,
-                                "not-converted",
-                                format!("meta-argument `{key}` is not converted yet"),
-                                attr.span(),
-                            );
-                            continue;
-                        }
-                        _ => {}
-                    }
-                }
-                let field = fields.and_then(|f| f.get(key));
-                properties.push((
-                    index,
-                    Property {
-                        name: property_name(key, field, has_sibling),
-                        value: lowering.lower(&attr.value),
-                        comments: comment_lines(attr.decor().prefix().map(|p| &**p)),
-                    },
-                ));
-            }
-            Structure::Block(block) => {
-                let key = block.ident.as_str();
-                if top_level
-                    && matches!(
-                        key,
-                        "lifecycle" | "provisioner" | "connection" | "dynamic" | "timeouts"
-                    )
-                    || key == "dynamic"
-                {
-                    lowering.reporter.report(
-                        Severity::Warning,
-                        "not-converted",
-                        format!("`{key}` blocks are not converted yet"),
-                        block.ident.span(),
-                    );
-                    continue;
-                }
-                let field = fields.and_then(|f| f.get(key));
-                let nested = field.map(|f| &f.fields);
-                let mut ignored = Vec::new();
-                let props = lower_properties(&block.body, nested, false, lowering, &mut ignored);
-                let value = Expr::Object(
-                    props
-                        .into_iter()
-                        .map(|p| (ObjectKey::Name(p.name), p.value))
-                        .collect(),
-                );
-                let slot = *block_slot.entry(key.to_string()).or_insert(index);
-                let group = block_groups.entry(slot).or_insert_with(|| {
-                    (
-                        property_name(key, Some(&list_field(field)), has_sibling),
-                        Vec::new(),
-                        comment_lines(block.decor().prefix().map(|p| &**p)),
-                        field.and_then(|f| f.max_items_one),
-                    )
-                });
-                if group.3 == Some(true) && !group.1.is_empty() {
-                    lowering.reporter.report(
-                        Severity::Error,
-                        "too-many-blocks",
-                        format!("`{key}` may appear at most once here"),
-                        block.span(),
-                    );
-                    continue;
-                }
-                group.1.push(value);
-            }
-        }
-    }
-    properties.extend(block_groups.into_iter().map(
-        |(position, (name, mut values, comments, max_items_one))| {
-            let value = if max_items_one == Some(true) && values.len() == 1 {
-                values.pop().unwrap_or(Expr::Null)
-            } else {
-                Expr::List(values)
-            };
-            (
-                position,
-                Property {
-                    name,
-                    value,
-                    comments,
-                },
-            )
-        },
-    ));
-    properties.sort_by_key(|(position, _)| *position);
-    properties.into_iter().map(|(_, p)| p).collect()
-}
-
-/// Blocks of one type in a body: (property name, one object per block, comments, max-items-one).
-type BlockGroup = (String, Vec<Expr>, Vec<String>, Option<bool>);
-
-/// Blocks are lists unless the data says max-items-one: pluralise them like list attributes.
-fn list_field(field: Option<&FieldMapping>) -> FieldMapping {
-    FieldMapping {
-        name: field.and_then(|f| f.name.clone()),
-        max_items_one: Some(field.and_then(|f| f.max_items_one).unwrap_or(false)),
-        fields: HashMap::new(),
+/// Whether lowering with this range kind makes `count.index` / `each.*` valid.
+pub(super) fn range_kind(block: &Block) -> Option<RangeKind> {
+    if block.body.has_attribute("count") {
+        Some(RangeKind::Count)
+    } else if block.body.has_attribute("for_each") {
+        Some(RangeKind::ForEach)
+    } else {
+        None
     }
 }
 
-fn config_type(expr: &Expression) -> ConfigType {
+pub(super) fn config_type(expr: &Expression) -> ConfigType {
     match expr {
         Expression::Variable(v) => match v.as_str() {
             "string" => ConfigType::String,
@@ -686,7 +970,7 @@ fn config_type(expr: &Expression) -> ConfigType {
 }
 
 /// Comment text from a decor prefix: `#`, `//` and `/* */` markers removed, blank lines dropped.
-fn comment_lines(prefix: Option<&str>) -> Vec<String> {
+pub(super) fn comment_lines(prefix: Option<&str>) -> Vec<String> {
     let Some(prefix) = prefix else {
         return Vec::new();
     };

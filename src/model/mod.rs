@@ -3,13 +3,19 @@
 //! Every declaration is a [`Node`]; expressions refer to nodes by index. Nodes are kept in an order in
 //! which every node comes after the nodes it refers to, so emitters can print them top to bottom.
 
+mod component;
+mod config;
 mod expr;
+pub mod functions;
 mod lower;
 mod order;
+mod provider;
+mod resource;
 
 use crate::diagnostics::SourceSpan;
 use std::collections::BTreeSet;
 
+pub use component::lower_example;
 pub use lower::lower_program;
 
 pub type NodeId = usize;
@@ -19,6 +25,18 @@ pub struct Program {
     pub nodes: Vec<Node>,
     /// Pulumi packages the program uses (`aws`, `gcp`, ...), for imports and dependencies.
     pub packages: BTreeSet<String>,
+    /// Settings of default (unaliased) provider blocks, as stack configuration: `aws:region` → value.
+    /// Only constant values; anything else is reported and left out.
+    pub stack_config: Vec<(String, Expr)>,
+    /// Local modules used by `module` blocks, each converted as a component program.
+    pub components: Vec<ComponentProgram>,
+}
+
+/// The program of a local module, by its folder in the example (`modules/vpc`).
+#[derive(Debug, Clone)]
+pub struct ComponentProgram {
+    pub path: String,
+    pub program: Program,
 }
 
 #[derive(Debug, Clone)]
@@ -40,6 +58,8 @@ pub enum NodeKind {
     Resource(Resource),
     Invoke(Invoke),
     Output(OutputValue),
+    /// A `module` block: an instance of a component.
+    Component(Component),
 }
 
 #[derive(Debug, Clone)]
@@ -50,6 +70,8 @@ pub struct ConfigVar {
     pub default: Option<Expr>,
     pub description: Option<String>,
     pub secret: bool,
+    /// `nullable = false`: a null value is replaced by the default.
+    pub nullable: bool,
 }
 
 /// A Terraform type constraint.
@@ -71,7 +93,7 @@ pub struct Resource {
     /// Logical name given to the Pulumi engine: the Terraform resource name.
     pub logical_name: String,
     pub properties: Vec<Property>,
-    pub depends_on: Vec<Expr>,
+    pub options: ResourceOptions,
 }
 
 #[derive(Debug, Clone)]
@@ -79,6 +101,58 @@ pub struct Invoke {
     pub tf_type: String,
     pub token: String,
     pub arguments: Vec<Property>,
+    /// `count` / `for_each` on a data source: one call per element.
+    pub range: Option<Range>,
+    /// Explicit provider (`provider = aws.west`).
+    pub provider: Option<Expr>,
+    pub depends_on: Vec<Expr>,
+}
+
+/// A `module` block.
+#[derive(Debug, Clone)]
+pub struct Component {
+    /// The module source as written (`./modules/vpc`, `terraform-aws-modules/vpc/aws`).
+    pub source: String,
+    /// The example folder of a local module's component program; `None` for registry modules.
+    pub path: Option<String>,
+    pub logical_name: String,
+    /// Module inputs by variable name.
+    pub inputs: Vec<Property>,
+    pub options: ResourceOptions,
+}
+
+/// Terraform meta-arguments, as Pulumi resource options.
+#[derive(Debug, Clone, Default)]
+pub struct ResourceOptions {
+    /// `count` or `for_each`.
+    pub range: Option<Range>,
+    pub depends_on: Vec<Expr>,
+    /// `provider = aws.west`: a reference to an explicit provider resource.
+    pub provider: Option<Expr>,
+    /// Module `providers = { aws = aws.west }`: package → provider resource.
+    pub providers: Vec<(String, Expr)>,
+    /// `lifecycle { prevent_destroy = true }`.
+    pub protect: Option<Expr>,
+    /// `lifecycle { ignore_changes = [...] }`, as Pulumi property paths; `["*"]` for `all`.
+    pub ignore_changes: Vec<String>,
+    /// Pulumi replaces create-before-delete by default; Terraform deletes first unless
+    /// `create_before_destroy = true`. `Some(false)` is only kept when written explicitly.
+    pub delete_before_replace: Option<bool>,
+    /// `replace_triggered_by` entries that name properties of this resource.
+    pub replace_on_changes: Vec<String>,
+    /// `timeouts { create = "5m" ... }`.
+    pub custom_timeouts: Vec<(String, Expr)>,
+    /// `moved { from = ... }` blocks that name this resource: its former logical names.
+    pub aliases: Vec<String>,
+    /// `import { to = ..., id = ... }`.
+    pub import_id: Option<Expr>,
+}
+
+/// `count` or `for_each`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Range {
+    Count(Expr),
+    ForEach(Expr),
 }
 
 #[derive(Debug, Clone)]
@@ -120,14 +194,83 @@ pub enum Expr {
     },
     /// Indexing or attribute access on a computed value.
     Access(Box<Expr>, Vec<Step>),
+    /// A variable bound by an enclosing `for` expression or `dynamic` block, by its source name.
+    Var(String),
+    /// The element of a `count`/`for_each` resource being built: `count.index`, `each.key`, `each.value`.
+    Range(RangeField),
+    /// `[for k, v in collection : value if cond]` / `{for k, v in collection : key => value...}`.
+    For(Box<ForExpr>),
+    /// `source[*].a.b`: the steps applied to every element (a single value is treated as a list of it).
+    Splat(Box<Expr>, Vec<Step>),
+    /// A value Terraform provides: `terraform.workspace`, `path.module`, ...
+    Builtin(Builtin),
+    /// A Pulumi construct with no Terraform function behind it.
+    Intrinsic(Intrinsic, Vec<Expr>),
     /// Something not converted; a diagnostic explains it. Carries the source text.
     Unsupported(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeField {
+    /// `count.index`.
+    Index,
+    /// `each.key`.
+    Key,
+    /// `each.value`.
+    Value,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Intrinsic {
+    /// The file at a path, as an asset.
+    FileAsset,
+    /// A string, as an asset.
+    StringAsset,
+    /// The only element of a list of zero or one (a dynamic block for a max-items-one field).
+    SingleOrNone,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Builtin {
+    /// `terraform.workspace` → the stack name.
+    StackName,
+    /// `path.module`, `path.root`: the program's folder.
+    PathModule,
+    PathRoot,
+    /// `path.cwd`: the working directory.
+    PathCwd,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ForExpr {
+    pub key_var: Option<String>,
+    pub value_var: String,
+    pub collection: Expr,
+    /// `Some` for an object-producing `for`.
+    pub key: Option<Expr>,
+    pub value: Expr,
+    pub condition: Option<Expr>,
+    /// `...` after the value: values with equal keys are grouped into lists.
+    pub grouping: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum TemplatePart {
     Literal(String),
     Interpolation(Expr),
+    /// `%{if cond}then%{else}otherwise%{endif}` (strip markers already applied to the literals).
+    If {
+        condition: Expr,
+        then: Vec<TemplatePart>,
+        otherwise: Vec<TemplatePart>,
+    },
+    /// `%{for k, v in collection}body%{endfor}`.
+    For {
+        key_var: Option<String>,
+        value_var: String,
+        collection: Expr,
+        body: Vec<TemplatePart>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -1,7 +1,7 @@
 //! Orders nodes so that each comes after the nodes it refers to (Terraform is order-free; the
 //! generated programs are not). Ties keep source order; a cycle is reported and kept in source order.
 
-use super::{Expr, Node, NodeId, NodeKind, ObjectKey, Step, TemplatePart};
+use super::{Expr, Node, NodeId, NodeKind, ObjectKey, Range, ResourceOptions, Step, TemplatePart};
 use crate::diagnostics::{Diagnostic, Severity};
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -85,10 +85,19 @@ impl NodeKind {
             NodeKind::Local(e) => f(e),
             NodeKind::Resource(r) => {
                 r.properties.iter().for_each(|p| f(&p.value));
-                r.depends_on.iter().for_each(&mut *f);
+                r.options.for_each_expr(f);
             }
-            NodeKind::Invoke(i) => i.arguments.iter().for_each(|p| f(&p.value)),
+            NodeKind::Invoke(i) => {
+                i.arguments.iter().for_each(|p| f(&p.value));
+                range_expr(&i.range).into_iter().for_each(&mut *f);
+                i.provider.iter().for_each(&mut *f);
+                i.depends_on.iter().for_each(&mut *f);
+            }
             NodeKind::Output(o) => f(&o.value),
+            NodeKind::Component(c) => {
+                c.inputs.iter().for_each(|p| f(&p.value));
+                c.options.for_each_expr(f);
+            }
         }
     }
 
@@ -98,11 +107,58 @@ impl NodeKind {
             NodeKind::Local(e) => f(e),
             NodeKind::Resource(r) => {
                 r.properties.iter_mut().for_each(|p| f(&mut p.value));
-                r.depends_on.iter_mut().for_each(&mut *f);
+                r.options.for_each_expr_mut(f);
             }
-            NodeKind::Invoke(i) => i.arguments.iter_mut().for_each(|p| f(&mut p.value)),
+            NodeKind::Invoke(i) => {
+                i.arguments.iter_mut().for_each(|p| f(&mut p.value));
+                range_expr_mut(&mut i.range).into_iter().for_each(&mut *f);
+                i.provider.iter_mut().for_each(&mut *f);
+                i.depends_on.iter_mut().for_each(&mut *f);
+            }
             NodeKind::Output(o) => f(&mut o.value),
+            NodeKind::Component(c) => {
+                c.inputs.iter_mut().for_each(|p| f(&mut p.value));
+                c.options.for_each_expr_mut(f);
+            }
         }
+    }
+}
+
+fn range_expr(range: &Option<Range>) -> Option<&Expr> {
+    match range {
+        Some(Range::Count(e) | Range::ForEach(e)) => Some(e),
+        None => None,
+    }
+}
+
+fn range_expr_mut(range: &mut Option<Range>) -> Option<&mut Expr> {
+    match range {
+        Some(Range::Count(e) | Range::ForEach(e)) => Some(e),
+        None => None,
+    }
+}
+
+impl ResourceOptions {
+    pub fn for_each_expr(&self, f: &mut dyn FnMut(&Expr)) {
+        range_expr(&self.range).into_iter().for_each(&mut *f);
+        self.depends_on.iter().for_each(&mut *f);
+        self.provider.iter().for_each(&mut *f);
+        self.providers.iter().for_each(|(_, e)| f(e));
+        self.protect.iter().for_each(&mut *f);
+        self.custom_timeouts.iter().for_each(|(_, e)| f(e));
+        self.import_id.iter().for_each(&mut *f);
+    }
+
+    fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        range_expr_mut(&mut self.range)
+            .into_iter()
+            .for_each(&mut *f);
+        self.depends_on.iter_mut().for_each(&mut *f);
+        self.provider.iter_mut().for_each(&mut *f);
+        self.providers.iter_mut().for_each(|(_, e)| f(e));
+        self.protect.iter_mut().for_each(&mut *f);
+        self.custom_timeouts.iter_mut().for_each(|(_, e)| f(e));
+        self.import_id.iter_mut().for_each(&mut *f);
     }
 }
 
@@ -110,83 +166,102 @@ impl Expr {
     /// Calls `f` on this expression and every sub-expression.
     pub fn walk(&self, f: &mut dyn FnMut(&Expr)) {
         f(self);
-        match self {
-            Expr::Template(parts) => parts.iter().for_each(|p| {
-                if let TemplatePart::Interpolation(e) = p {
-                    e.walk(f)
-                }
-            }),
-            Expr::List(items) => items.iter().for_each(|e| e.walk(f)),
-            Expr::Object(entries) => entries.iter().for_each(|(k, v)| {
-                if let ObjectKey::Expr(k) = k {
-                    k.walk(f)
-                }
-                v.walk(f)
-            }),
-            Expr::Ref { path, .. } => walk_steps(path, f),
-            Expr::Access(base, path) => {
-                base.walk(f);
-                walk_steps(path, f)
-            }
-            Expr::Unary(_, e) => e.walk(f),
-            Expr::Binary(_, a, b) => {
-                a.walk(f);
-                b.walk(f)
-            }
-            Expr::Conditional(c, t, e) => {
-                c.walk(f);
-                t.walk(f);
-                e.walk(f)
-            }
-            Expr::Call { args, .. } => args.iter().for_each(|e| e.walk(f)),
-            Expr::Null
-            | Expr::Bool(_)
-            | Expr::Number(_)
-            | Expr::String(_)
-            | Expr::Unsupported(_) => {}
-        }
+        self.children(&mut |e| e.walk(f));
     }
 
     fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
         f(self);
+        self.children_mut(&mut |e| e.walk_mut(f));
+    }
+
+    /// Calls `f` on each direct sub-expression.
+    pub fn children(&self, f: &mut dyn FnMut(&Expr)) {
         match self {
-            Expr::Template(parts) => parts.iter_mut().for_each(|p| {
-                if let TemplatePart::Interpolation(e) = p {
-                    e.walk_mut(f)
-                }
-            }),
-            Expr::List(items) => items.iter_mut().for_each(|e| e.walk_mut(f)),
-            Expr::Object(entries) => entries.iter_mut().for_each(|(k, v)| {
+            Expr::Template(parts) => template_children(parts, f),
+            Expr::List(items) => items.iter().for_each(f),
+            Expr::Object(entries) => entries.iter().for_each(|(k, v)| {
                 if let ObjectKey::Expr(k) = k {
-                    k.walk_mut(f)
+                    f(k)
                 }
-                v.walk_mut(f)
+                f(v)
             }),
-            Expr::Ref { path, .. } => walk_steps_mut(path, f),
-            Expr::Access(base, path) => {
-                base.walk_mut(f);
-                walk_steps_mut(path, f)
+            Expr::Ref { path, .. } => steps_children(path, f),
+            Expr::Access(base, path) | Expr::Splat(base, path) => {
+                f(base);
+                steps_children(path, f)
             }
-            Expr::Unary(_, e) => e.walk_mut(f),
+            Expr::Unary(_, e) => f(e),
             Expr::Binary(_, a, b) => {
-                a.walk_mut(f);
-                b.walk_mut(f)
+                f(a);
+                f(b)
             }
             Expr::Conditional(c, t, e) => {
-                c.walk_mut(f);
-                t.walk_mut(f);
-                e.walk_mut(f)
+                f(c);
+                f(t);
+                f(e)
             }
-            Expr::Call { args, .. } => args.iter_mut().for_each(|e| e.walk_mut(f)),
+            Expr::Call { args, .. } | Expr::Intrinsic(_, args) => args.iter().for_each(f),
+            Expr::For(fe) => {
+                f(&fe.collection);
+                fe.key.iter().for_each(&mut *f);
+                f(&fe.value);
+                fe.condition.iter().for_each(&mut *f);
+            }
             Expr::Null
             | Expr::Bool(_)
             | Expr::Number(_)
             | Expr::String(_)
+            | Expr::Var(_)
+            | Expr::Range(_)
+            | Expr::Builtin(_)
             | Expr::Unsupported(_) => {}
         }
     }
 
-    fn collect_refs(&self, out: &mut Vec<NodeId>) {
+    fn children_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+        match self {
+            Expr::Template(parts) => template_children_mut(parts, f),
+            Expr::List(items) => items.iter_mut().for_each(f),
+            Expr::Object(entries) => entries.iter_mut().for_each(|(k, v)| {
+                if let ObjectKey::Expr(k) = k {
+                    f(k)
+                }
+                f(v)
+            }),
+            Expr::Ref { path, .. } => steps_children_mut(path, f),
+            Expr::Access(base, path) | Expr::Splat(base, path) => {
+                f(base);
+                steps_children_mut(path, f)
+            }
+            Expr::Unary(_, e) => f(e),
+            Expr::Binary(_, a, b) => {
+                f(a);
+                f(b)
+            }
+            Expr::Conditional(c, t, e) => {
+                f(c);
+                f(t);
+                f(e)
+            }
+            Expr::Call { args, .. } | Expr::Intrinsic(_, args) => args.iter_mut().for_each(f),
+            Expr::For(fe) => {
+                f(&mut fe.collection);
+                fe.key.iter_mut().for_each(&mut *f);
+                f(&mut fe.value);
+                fe.condition.iter_mut().for_each(&mut *f);
+            }
+            Expr::Null
+            | Expr::Bool(_)
+            | Expr::Number(_)
+            | Expr::String(_)
+            | Expr::Var(_)
+            | Expr::Range(_)
+            | Expr::Builtin(_)
+            | Expr::Unsupported(_) => {}
+        }
+    }
+
+    pub(crate) fn collect_refs(&self, out: &mut Vec<NodeId>) {
         self.walk(&mut |e| {
             if let Expr::Ref { node, .. } = e {
                 out.push(*node)
@@ -203,18 +278,66 @@ impl Expr {
     }
 }
 
-fn walk_steps(path: &[Step], f: &mut dyn FnMut(&Expr)) {
-    for step in path {
-        if let Step::Index(e) = step {
-            e.walk(f)
+fn template_children(parts: &[TemplatePart], f: &mut dyn FnMut(&Expr)) {
+    for part in parts {
+        match part {
+            TemplatePart::Literal(_) => {}
+            TemplatePart::Interpolation(e) => f(e),
+            TemplatePart::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                f(condition);
+                template_children(then, f);
+                template_children(otherwise, f);
+            }
+            TemplatePart::For {
+                collection, body, ..
+            } => {
+                f(collection);
+                template_children(body, f);
+            }
         }
     }
 }
 
-fn walk_steps_mut(path: &mut [Step], f: &mut dyn FnMut(&mut Expr)) {
+fn template_children_mut(parts: &mut [TemplatePart], f: &mut dyn FnMut(&mut Expr)) {
+    for part in parts {
+        match part {
+            TemplatePart::Literal(_) => {}
+            TemplatePart::Interpolation(e) => f(e),
+            TemplatePart::If {
+                condition,
+                then,
+                otherwise,
+            } => {
+                f(condition);
+                template_children_mut(then, f);
+                template_children_mut(otherwise, f);
+            }
+            TemplatePart::For {
+                collection, body, ..
+            } => {
+                f(collection);
+                template_children_mut(body, f);
+            }
+        }
+    }
+}
+
+fn steps_children(path: &[Step], f: &mut dyn FnMut(&Expr)) {
     for step in path {
         if let Step::Index(e) = step {
-            e.walk_mut(f)
+            f(e)
+        }
+    }
+}
+
+fn steps_children_mut(path: &mut [Step], f: &mut dyn FnMut(&mut Expr)) {
+    for step in path {
+        if let Step::Index(e) = step {
+            f(e)
         }
     }
 }

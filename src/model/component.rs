@@ -1,0 +1,218 @@
+//! `module` blocks → components. A local module (`./modules/vpc`) is converted as a component program
+//! of its own, from the example's files in that folder; a registry module cannot be downloaded here,
+//! so it stays a reference by name, with a diagnostic.
+
+use super::expr::ExprLowering;
+use super::lower::range_kind;
+use super::resource::provider_ref;
+use super::{Component, ComponentProgram, Expr, Program, Property, Range, ResourceOptions};
+use crate::cache::MappingCache;
+use crate::diagnostics::{Diagnostic, Severity, SourceSpan};
+use crate::input::{is_terraform_path, Example};
+use crate::parse::{parse_file, SourceFile};
+use hcl_edit::expr::Expression;
+use hcl_edit::structure::{Block, Structure};
+use hcl_edit::Span;
+
+/// Local modules nested deeper than this are not followed (a guard against cycles and stack use).
+const MAX_MODULE_DEPTH: usize = 16;
+
+pub(super) enum ModuleSource {
+    /// The module's folder in the example, normalised (`modules/vpc`, `../shared/x`).
+    Local(String),
+    Registry,
+}
+
+/// Resolves a module `source` against the folder of the module that uses it.
+pub(super) fn module_source(module_dir: &str, source: &str) -> ModuleSource {
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        return ModuleSource::Registry;
+    }
+    let mut parts: Vec<&str> = module_dir.split('/').filter(|p| !p.is_empty()).collect();
+    for segment in source.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                if parts.last().is_some_and(|p| *p != "..") {
+                    parts.pop();
+                } else {
+                    parts.push("..");
+                }
+            }
+            other => parts.push(other),
+        }
+    }
+    ModuleSource::Local(parts.join("/"))
+}
+
+pub(super) fn lower_module_block(
+    component: &mut Component,
+    block: &Block,
+    lowering: &mut ExprLowering,
+) {
+    let mut options = ResourceOptions::default();
+    if let Some(attr) = block.body.get_attribute("count") {
+        options.range = Some(Range::Count(lowering.lower(&attr.value)));
+    } else if let Some(attr) = block.body.get_attribute("for_each") {
+        options.range = Some(Range::ForEach(lowering.lower(&attr.value)));
+    }
+    lowering.range = range_kind(block);
+    for structure in block.body.iter() {
+        match structure {
+            Structure::Attribute(attr) => match attr.key.as_str() {
+                "source" | "count" | "for_each" => {}
+                "version" => {
+                    if component.path.is_some() {
+                        lowering.reporter.report(
+                            Severity::Warning,
+                            "not-converted",
+                            "`version` only applies to registry modules",
+                            attr.span(),
+                        );
+                    }
+                }
+                "depends_on" => match lowering.lower(&attr.value) {
+                    Expr::List(items) => options.depends_on.extend(items),
+                    other => options.depends_on.push(other),
+                },
+                "providers" => {
+                    if let Expression::Object(object) = &attr.value {
+                        for (key, value) in object.iter() {
+                            let key = match key {
+                                hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                                hcl_edit::expr::ObjectKey::Expression(e) => {
+                                    e.as_str().unwrap_or_default().to_string()
+                                }
+                            };
+                            let package = crate::mapping::package_for_provider(
+                                key.split('.').next().unwrap_or(&key),
+                            )
+                            .to_string();
+                            if let Some(provider) = provider_ref(value.expr(), lowering) {
+                                options.providers.push((package, provider));
+                            }
+                        }
+                    }
+                }
+                name => component.inputs.push(Property {
+                    name: name.to_string(),
+                    value: lowering.lower(&attr.value),
+                    comments: super::lower::comment_lines(
+                        hcl_edit::Decorate::decor(attr).prefix().map(|p| &**p),
+                    ),
+                }),
+            },
+            Structure::Block(inner) => lowering.reporter.report(
+                Severity::Warning,
+                "not-converted",
+                format!(
+                    "`{}` blocks in a module call are not converted",
+                    inner.ident.as_str()
+                ),
+                inner.span(),
+            ),
+        }
+    }
+    component.options = options;
+}
+
+/// Parses the Terraform files directly in `dir` (`""`: the top level) of the example.
+fn parse_folder(example: &Example, dir: &str) -> (Vec<SourceFile>, Vec<Diagnostic>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    for (path, text) in &example.files {
+        let in_folder = match path.rsplit_once('/') {
+            Some((folder, _)) => folder == dir,
+            None => dir.is_empty(),
+        };
+        if in_folder && is_terraform_path(path) {
+            let (file, file_diagnostics) = parse_file(path, text);
+            diagnostics.extend(file_diagnostics);
+            files.push(file);
+        }
+    }
+    (files, diagnostics)
+}
+
+/// Converts the root module of an example and, recursively, the local modules it uses.
+pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<Diagnostic>) {
+    let (files, mut diagnostics) = parse_folder(example, "");
+    if files.is_empty() {
+        diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            code: "no-terraform",
+            message: "the example has no .tf file at its top level".into(),
+            span: SourceSpan::default(),
+        });
+    }
+    let (mut program, model_diagnostics) = super::lower::lower_program(&files, "", cache);
+    diagnostics.extend(model_diagnostics);
+    let mut components = Vec::new();
+    let mut stack = vec![String::new()];
+    collect_components(
+        example,
+        cache,
+        &program,
+        &mut stack,
+        &mut components,
+        &mut diagnostics,
+    );
+    program.components = components;
+    (program, diagnostics)
+}
+
+fn collect_components(
+    example: &Example,
+    cache: &MappingCache,
+    program: &Program,
+    stack: &mut Vec<String>,
+    out: &mut Vec<ComponentProgram>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for node in &program.nodes {
+        let super::NodeKind::Component(component) = &node.kind else {
+            continue;
+        };
+        let Some(path) = &component.path else {
+            continue;
+        };
+        if out.iter().any(|c| &c.path == path) {
+            continue;
+        }
+        if stack.contains(path) || stack.len() > MAX_MODULE_DEPTH {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                code: "module-cycle",
+                message: format!(
+                    "module `{}` ({path}) uses itself or nests deeper than {MAX_MODULE_DEPTH} levels",
+                    component.logical_name
+                ),
+                span: node.span.clone(),
+            });
+            continue;
+        }
+        let (files, file_diagnostics) = parse_folder(example, path);
+        diagnostics.extend(file_diagnostics);
+        if files.is_empty() {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                code: "module-missing",
+                message: format!(
+                    "module `{}`: no .tf files in `{}`; add the module's folder to the example",
+                    component.logical_name, component.source
+                ),
+                span: node.span.clone(),
+            });
+            continue;
+        }
+        let (child, child_diagnostics) = super::lower::lower_program(&files, path, cache);
+        diagnostics.extend(child_diagnostics);
+        stack.push(path.clone());
+        collect_components(example, cache, &child, stack, out, diagnostics);
+        stack.pop();
+        out.push(ComponentProgram {
+            path: path.clone(),
+            program: child,
+        });
+    }
+}

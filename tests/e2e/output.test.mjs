@@ -84,7 +84,7 @@ describe('output: convert, languages, copy, diagnostics', { timeout: 300_000 }, 
     assert.ok(severities.has('error') && severities.has('warning'), JSON.stringify(diags));
     assert.match(await page.textContent('[data-testid="diagnostic-counts"]'), /\d+ errors? · \d+ warnings?/);
     // The source shows the problems too (lint underlines).
-    assert.ok((await page.locator('[data-testid="source-editor"] .cm-lintRange-error').count()) >= 1);
+    assert.ok((await page.locator('[data-testid="source-editor"] .cm-lintRange-error, [data-testid="source-editor"] .cm-lintRange-warning').count()) >= 1, 'underlines in the source');
 
     const expected = EXAMPLES[1].files;
     const local = diags.find((d) => d.file === 'main.tf' && /local\.widget_size/.test(d.message));

@@ -1235,6 +1235,8 @@ function renderSnapshot() {
       finalTries = 0;
     }
     if (pendingOutcome) {
+      // The batch's last point: the counters as the batch left them.
+      sparkline.push(s);
       renderOutcome(pendingOutcome, s);
       pendingOutcome = null;
     }

@@ -13,6 +13,7 @@ import { h, byTestId, setText, plural, formatMs } from './lib/dom.js';
 
 const STORAGE_KEY = 'hclconv.playground.v1';
 const SNAPSHOT_INTERVAL_MS = 50; // 20 Hz while a batch runs
+const SAVE_DELAY_MS = 150;
 const body = document.body;
 
 // URL switches. ?threads=N and ?presenter=1 are conveniences; ?latch=N, ?raceLatch=N and ?crashOn=ID are
@@ -144,10 +145,11 @@ function serialize() {
 
 let saveRevision = 0;
 let saveTimer = null;
+/** Saves shortly after the last change (and at once when the page is hidden or unloaded). */
 function scheduleSave() {
   saveRevision++;
-  if (saveTimer !== null) return;
-  saveTimer = setTimeout(saveNow, 0);
+  if (saveTimer !== null) clearTimeout(saveTimer);
+  saveTimer = setTimeout(saveNow, SAVE_DELAY_MS);
 }
 function saveNow() {
   if (saveTimer !== null) clearTimeout(saveTimer);
@@ -223,9 +225,14 @@ const source = createSourceEditor(ui.sourceHost, {
     file.state = source.view.state;
     ex.revision++;
     scheduleSave();
-    renderOutput();
+    // Typing must stay cheap: the output side is refreshed once per frame, and only what changed.
+    if (!outputFrame) outputFrame = requestAnimationFrame(() => {
+      outputFrame = 0;
+      renderOutput();
+    });
   },
 });
+let outputFrame = 0;
 const output = createOutputViewer(ui.outputHost, { label: 'Converted program (read only)' });
 let outputFile = null; // path of the project file shown
 
@@ -632,6 +639,9 @@ function renderOutput() {
   }
   setText(ui.outputState, state);
   ui.outputState.dataset.state = stateKind;
+  const key = [ex?.key, entry?.result, stateKind, doc.language, outputFile, ex?.name].map(String).join('|') + (entry ? '' : 'none');
+  if (renderOutput.last && renderOutput.last.key === key && renderOutput.last.entry === entry) return;
+  renderOutput.last = { key, entry };
 
   const files = r ? projectFiles(r) : [];
   const main = r?.output?.path;
@@ -989,6 +999,9 @@ async function convertAll({ stampede = false } = {}) {
     sentAt: performance.timeOrigin + performance.now(),
     startedAt: performance.now(),
     renders: 0,
+    firstRenderAt: 0,
+    lastRenderAt: 0,
+    maxGapMs: 0,
     cancelled: false,
   };
   body.dataset.batchKind = running.kind;
@@ -1042,7 +1055,7 @@ function storeResults(current, list) {
 
 function finishBatch(current, result, wallMs) {
   const elapsed = performance.now() - current.startedAt;
-  lastBatch = { kind: current.kind, result, wallMs, refreshHz: (current.renders / elapsed) * 1000, renders: current.renders, elapsedMs: elapsed };
+  lastBatch = { kind: current.kind, result, wallMs, refreshHz: refreshRate(current), maxGapMs: current.maxGapMs, renders: current.renders, elapsedMs: elapsed };
   storeResults(current, result.results);
   timeline.render(result, { sentAt: current.sentAt, nameOf });
   const done = result.results.filter((r) => !isCancelled(r));
@@ -1061,7 +1074,7 @@ function finishBatch(current, result, wallMs) {
     setText(ui.batchStatus, `${parts.join(', ')}.`);
     body.dataset.batchOutcome = cancelled ? 'cancelled' : 'done';
   }
-  setText(ui.refreshRate, `${Math.round(lastBatch.refreshHz)} refreshes/s`);
+  setText(ui.refreshRate, lastBatch.refreshHz === null ? 'batch too short to measure refreshes' : `${Math.round(lastBatch.refreshHz)} refreshes/s`);
   renderTabs();
   renderOutput();
   pendingOutcome = { kind: current.kind, result, size: current.batch.length };
@@ -1219,14 +1232,18 @@ function renderSnapshot() {
   ui.cacheFatal.hidden = !s.fatal;
   if (s.fatal) setText(ui.cacheFatal, `${s.fatal.message}${s.fatal.threads ? ` (threads ${[].concat(s.fatal.threads).join(', ')})` : ''}`);
   if (batchRunning && running === batchRunning) {
+    const now = performance.now();
+    if (batchRunning.renders > 0) batchRunning.maxGapMs = Math.max(batchRunning.maxGapMs, now - batchRunning.lastRenderAt);
+    else batchRunning.firstRenderAt = now;
+    batchRunning.lastRenderAt = now;
     batchRunning.renders++;
     sparkline.push(s);
     if (progress) {
       ui.progress.value = progress.completed;
       if (!batchRunning.cancelled) setText(ui.batchStatus, `Converting… ${progress.completed} / ${progress.total}`);
     }
-    const elapsed = performance.now() - batchRunning.startedAt;
-    if (elapsed > 250) setText(ui.refreshRate, `${Math.round((batchRunning.renders / elapsed) * 1000)} refreshes/s`);
+    const hz = refreshRate(batchRunning);
+    if (hz !== null) setText(ui.refreshRate, `${Math.round(hz)} refreshes/s`);
   } else {
     if (s.partial && finalTries < 20) {
       finalTries++;
@@ -1242,6 +1259,12 @@ function renderSnapshot() {
     }
   }
   window.dispatchEvent(new CustomEvent('hclconv:snapshot'));
+}
+
+/** Renders per second while the batch ran (between the first and the last render), or null. */
+function refreshRate(batch) {
+  const span = batch.lastRenderAt - batch.firstRenderAt;
+  return batch.renders >= 3 && span > 0 ? ((batch.renders - 1) / span) * 1000 : null;
 }
 
 function resetLivePanels() {

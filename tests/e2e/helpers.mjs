@@ -75,6 +75,7 @@ export async function startPreviewServer({ mode = 'production' } = {}) {
   const url = server.resolvedUrls.local[0];
   return {
     url,
+    outDir,
     close: async () => {
       await server.close();
       await rm(outDir, { recursive: true, force: true });

@@ -83,7 +83,7 @@ describe('parallel run: live cache panel, Stop, thread count', { timeout: 600_00
     assert.match(await page.textContent('[data-testid="batch-status"]'), new RegExp(`${cancelled.length} skipped by Stop`));
     assert.equal(await page.evaluate(() => document.body.dataset.batchOutcome), 'cancelled');
     assert.match(await page.textContent('[data-testid="batch-total"]'), /in the converter/);
-    assert.equal(typeof batch.refreshHz, 'number');
+    assert.equal(typeof batch.refreshHz, 'number', 'the refresh rate is measured (a figure, not asserted)');
     assert.ok(batch.renders >= 3);
   });
 

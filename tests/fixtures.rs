@@ -38,6 +38,21 @@ fn load_example(dir: &Path) -> Example {
 fn render(example: &Example, language: Language, cache: &MappingCache) -> String {
     let conversion = convert(example, language, cache);
     let mut out = conversion.output.text.clone();
+    // Component files, and the stack configuration when there is some.
+    for file in &conversion.output.project {
+        let manifest = matches!(
+            file.path.as_str(),
+            "package.json" | "tsconfig.json" | "requirements.txt"
+        );
+        let shown = if file.path == "Pulumi.yaml" {
+            file.text.contains("\nconfig:")
+        } else {
+            file.path != conversion.output.path && !manifest
+        };
+        if shown {
+            let _ = write!(out, "\n----- {} -----\n{}", file.path, file.text);
+        }
+    }
     if !conversion.diagnostics.is_empty() {
         out.push_str("\n----- diagnostics -----\n");
         for d in &conversion.diagnostics {

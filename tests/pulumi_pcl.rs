@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 /// Equivalent programs reached so far; raise it when more pass.
-const FLOOR: usize = 13;
+const FLOOR: usize = 32;
 
 /// Programs that convert registry modules, which would need a download.
 const NEEDS_DOWNLOAD: &[&str] = &[
@@ -137,10 +137,10 @@ fn compare(case: &Case, cache: &MappingCache) -> Result<(), String> {
         let want = canonical(expected).map_err(|e| format!("expected {path} {e}"))?;
         let got = canonical(&actual.text).map_err(|e| format!("our {path} {e}"))?;
         if want != got {
-            let w: Vec<&str> = want.split("; ").collect();
-            let g: Vec<&str> = got.split("; ").collect();
-            let missing: Vec<&&str> = w.iter().filter(|x| !g.contains(x)).take(2).collect();
-            let extra: Vec<&&str> = g.iter().filter(|x| !w.contains(x)).take(2).collect();
+            let w: Vec<&str> = want.lines().collect();
+            let g: Vec<&str> = got.lines().collect();
+            let missing: Vec<&&str> = w.iter().filter(|x| !g.contains(x)).take(1).collect();
+            let extra: Vec<&&str> = g.iter().filter(|x| !w.contains(x)).take(1).collect();
             return Err(format!("{path}: expected {missing:?}\n      got {extra:?}"));
         }
     }
@@ -215,4 +215,24 @@ fn comparison_sees_values_not_layout() {
     assert_eq!(a, b);
     assert_ne!(c, d);
     assert_eq!(a, d);
+}
+
+#[test]
+#[ignore]
+fn debug_one_case() {
+    let name = std::env::var("CASE").unwrap_or_default();
+    let cache = MappingCache::builtin();
+    for case in cases().iter().filter(|c| c.name == name) {
+        let conversion = convert(&case.example, Language::Pcl, &cache);
+        for (path, expected) in &case.expected {
+            let actual = conversion.output.project.iter().find(|f| &f.path == path);
+            eprintln!(
+                "== {path}\nwant {}\n got {}",
+                canonical(expected).unwrap_or_default(),
+                actual
+                    .map(|a| canonical(&a.text).unwrap_or_default())
+                    .unwrap_or_default()
+            );
+        }
+    }
 }

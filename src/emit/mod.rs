@@ -78,23 +78,8 @@ pub struct EmittedProgram {
 
 /// Emits `program` in `language`; `id` names the project.
 pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram, Vec<Diagnostic>) {
-    let (text, mut diagnostics) = emit_program(program, language);
-    let mut files = vec![ProjectFile {
-        path: language.main_file().to_string(),
-        text: text.clone(),
-    }];
-    // Component programs (local modules) live in their folders, as Pulumi lays them out.
-    if language == Language::Pcl {
-        for component in &program.components {
-            let (component_text, component_diagnostics) =
-                emit_program(&component.program, language);
-            diagnostics.extend(component_diagnostics);
-            files.push(ProjectFile {
-                path: format!("{}/{}", component.path, language.main_file()),
-                text: component_text,
-            });
-        }
-    }
+    // `files`: the program files of the project (main program first, then components).
+    let (text, diagnostics, files) = emit_program(program, language);
     let project = project::project_files(id, language, program, files);
     (
         EmittedProgram {
@@ -107,11 +92,61 @@ pub fn emit(program: &Program, language: Language, id: &str) -> (EmittedProgram,
     )
 }
 
-fn emit_program(program: &Program, language: Language) -> (String, Vec<Diagnostic>) {
-    match language {
-        Language::Typescript => typescript::emit(program),
-        Language::Pcl => pcl::emit(program),
-    }
+/// The program as one text, its diagnostics, and the program files of the project.
+fn emit_program(
+    program: &Program,
+    language: Language,
+) -> (String, Vec<Diagnostic>, Vec<ProjectFile>) {
+    let mut files = Vec::new();
+    let mut diagnostics = Vec::new();
+    let main = match language {
+        Language::Typescript => {
+            let classes = typescript::component_classes(program);
+            for (component, class) in program.components.iter().zip(&classes) {
+                let (text, d) = typescript::emit_component(&component.program, class, &classes);
+                diagnostics.extend(d);
+                files.push(ProjectFile {
+                    path: format!("{}.ts", class.file),
+                    text,
+                });
+            }
+            let (text, d) = typescript::emit(program, &classes);
+            files.insert(
+                0,
+                ProjectFile {
+                    path: language.main_file().to_string(),
+                    text: text.clone(),
+                },
+            );
+            (text, d)
+        }
+        Language::Pcl => {
+            // One `.pp` per `.tf`; component programs live in their folders, as Pulumi lays
+            // them out.
+            for component in &program.components {
+                let output = pcl::emit_files(&component.program);
+                diagnostics.extend(output.diagnostics);
+                for (name, text) in output.files {
+                    files.push(ProjectFile {
+                        path: format!("{}/{name}", component.path),
+                        text,
+                    });
+                }
+            }
+            let output = pcl::emit_files(program);
+            let mut own: Vec<ProjectFile> = output
+                .files
+                .into_iter()
+                .map(|(path, text)| ProjectFile { path, text })
+                .collect();
+            own.append(&mut files);
+            files = own;
+            (output.text, output.diagnostics)
+        }
+    };
+    let (text, main_diagnostics) = main;
+    diagnostics.extend(main_diagnostics);
+    (text, diagnostics, files)
 }
 
 /// Token parts: `aws:s3/bucket:Bucket` → (`aws`, [`s3`], `Bucket`); `kubernetes:core/v1:Namespace` →

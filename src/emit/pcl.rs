@@ -30,30 +30,140 @@ enum RangeStyle {
     Loop,
 }
 
+/// The whole program as one text, and one `.pp` file per Terraform source file (`main.tf` →
+/// `main.pp`), the way `pulumi convert` lays a PCL program out.
+pub struct PclOutput {
+    pub text: String,
+    pub files: Vec<(String, String)>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
 pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
+    let output = emit_files(program);
+    (output.text, output.diagnostics)
+}
+
+pub fn emit_files(program: &Program) -> PclOutput {
     let mut emitter = Emitter {
         program,
         diagnostics: Vec::new(),
         range_style: RangeStyle::Options,
         span: Default::default(),
+        names: pcl_names(program),
     };
-    let mut out = String::new();
-    for package in &program.packages {
-        if package == "command" || package == "std" {
-            continue;
-        }
+    let mut packages = String::new();
+    // Like Pulumi's converter: packages declared in `required_providers` get a `package` block.
+    for package in &program.required_packages {
         let _ = writeln!(
-            out,
+            packages,
             "package {{\n{INDENT}baseProviderName = {}\n}}\n",
             string(package)
         );
     }
+    let mut text = packages.clone();
+    let mut by_file: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     for node in &program.nodes {
         emitter.span = node.span.clone();
-        emitter.node(node, &mut out);
-        out.push('\n');
+        let mut statement = String::new();
+        emitter.node(node, &mut statement);
+        statement.push('\n');
+        text.push_str(&statement);
+        let file = pp_name(&node.span.file);
+        by_file.entry(file).or_default().push_str(&statement);
     }
-    (out, emitter.diagnostics)
+    // `package` blocks go with the file that holds `terraform { required_providers }`, or main.
+    if !packages.is_empty() {
+        let first = by_file
+            .keys()
+            .next()
+            .cloned()
+            .unwrap_or_else(|| "main.pp".to_string());
+        let target = if by_file.contains_key("main.pp") {
+            "main.pp".to_string()
+        } else {
+            first
+        };
+        let entry = by_file.entry(target).or_default();
+        entry.insert_str(0, &packages);
+    }
+    PclOutput {
+        text,
+        files: by_file.into_iter().collect(),
+        diagnostics: emitter.diagnostics,
+    }
+}
+
+/// `network/main.tf` → `main.pp` (component files are placed by the caller).
+fn pp_name(source: &str) -> String {
+    let base = source.rsplit('/').next().unwrap_or(source);
+    let stem = base
+        .strip_suffix(".tf.json")
+        .or_else(|| base.strip_suffix(".tf"))
+        .unwrap_or(base);
+    if stem.is_empty() {
+        "main.pp".to_string()
+    } else {
+        format!("{stem}.pp")
+    }
+}
+
+/// PCL names: outputs live in their own namespace; the others are camelCase and unique, with
+/// config, locals and invokes keeping the plain name before resources and components (as Pulumi's
+/// converter does on a clash).
+fn pcl_names(program: &Program) -> Vec<String> {
+    let mut names = vec![String::new(); program.nodes.len()];
+    let terraform_name = |node: &Node| {
+        node.address
+            .rsplit('.')
+            .next()
+            .unwrap_or(&node.address)
+            .to_string()
+    };
+    let rank = |kind: &NodeKind| match kind {
+        NodeKind::Config(_) => 0,
+        NodeKind::Local(_) => 1,
+        NodeKind::Invoke(_) => 2,
+        NodeKind::Resource(_) => 3,
+        NodeKind::Component(_) => 4,
+        NodeKind::Output(_) => 5,
+    };
+    let mut order: Vec<usize> = (0..program.nodes.len()).collect();
+    order.sort_by_key(|&i| program.nodes.get(i).map_or(9, |n| rank(&n.kind)));
+    let mut taken: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut outputs: std::collections::HashSet<String> = std::collections::HashSet::new();
+    for i in order {
+        let Some(node) = program.nodes.get(i) else {
+            continue;
+        };
+        let generated = node.address.contains(".provisioner[");
+        let base = if generated {
+            node.name.clone()
+        } else {
+            crate::mapping::camel_case(&terraform_name(node))
+        };
+        let (suffix, pool) = match &node.kind {
+            NodeKind::Output(_) => ("Output", &mut outputs),
+            NodeKind::Resource(_) => ("Resource", &mut taken),
+            NodeKind::Invoke(_) => ("Data", &mut taken),
+            NodeKind::Component(_) => ("Component", &mut taken),
+            NodeKind::Config(_) => ("Config", &mut taken),
+            NodeKind::Local(_) => ("Local", &mut taken),
+        };
+        let mut candidate = base.clone();
+        if pool.contains(&candidate) {
+            candidate = format!("{base}{suffix}");
+        }
+        let mut n = 2;
+        while pool.contains(&candidate) {
+            candidate = format!("{base}{suffix}{n}");
+            n += 1;
+        }
+        pool.insert(candidate.clone());
+        if let Some(slot) = names.get_mut(i) {
+            *slot = candidate;
+        }
+    }
+    names
 }
 
 struct Emitter<'p> {
@@ -61,6 +171,8 @@ struct Emitter<'p> {
     diagnostics: Vec<Diagnostic>,
     range_style: RangeStyle,
     span: crate::diagnostics::SourceSpan,
+    /// PCL identifier of each node.
+    names: Vec<String>,
 }
 
 impl Emitter<'_> {
@@ -68,7 +180,17 @@ impl Emitter<'_> {
         for line in &node.comments {
             let _ = writeln!(out, "# {line}");
         }
-        let name = &node.name;
+        let index = self
+            .program
+            .nodes
+            .iter()
+            .position(|n| std::ptr::eq(n, node))
+            .unwrap_or(usize::MAX);
+        let name = &self
+            .names
+            .get(index)
+            .cloned()
+            .unwrap_or_else(|| node.name.clone());
         match &node.kind {
             NodeKind::Config(config) => {
                 let ty = match (&config.ty, &config.default) {
@@ -118,21 +240,22 @@ impl Emitter<'_> {
                 out.push_str("}\n");
             }
             NodeKind::Component(component) => {
-                let source = component
-                    .path
-                    .as_ref()
-                    .map_or(component.source.clone(), |p| format!("./{p}"));
+                // The source as written, relative to the module that uses it.
+                let source = component.source.trim_end_matches('/').to_string();
                 let _ = writeln!(out, "component {} {} {{", string(name), string(&source));
-                if name != &component.logical_name {
-                    let _ = writeln!(
-                        out,
-                        "{INDENT}__logicalName = {}",
-                        string(&component.logical_name)
-                    );
-                }
                 self.range_style = RangeStyle::Options;
                 self.options(&component.options, out);
-                self.properties(&component.inputs, 1, out);
+                // Component inputs are the component's config names: camelCase.
+                let inputs: Vec<Property> = component
+                    .inputs
+                    .iter()
+                    .map(|p| Property {
+                        name: crate::mapping::camel_case(&p.name),
+                        value: p.value.clone(),
+                        comments: p.comments.clone(),
+                    })
+                    .collect();
+                self.properties(&inputs, 1, out);
                 out.push_str("}\n");
             }
             NodeKind::Invoke(invoke) => {
@@ -188,6 +311,17 @@ impl Emitter<'_> {
     fn options(&mut self, options: &ResourceOptions, out: &mut String) {
         let mut lines: Vec<String> = Vec::new();
         match &options.range {
+            // `for_each = toset(list)`: a map from each element to itself, as Pulumi writes it.
+            Some(Range::ForEach(Expr::Call { name, args }))
+                if name == "toset" && args.len() == 1 =>
+            {
+                let list = args
+                    .first()
+                    .map_or_else(|| "[]".to_string(), |a| self.expr(a, 2));
+                lines.push(format!(
+                    "range = {{ for entry in {list} : entry => entry }}"
+                ));
+            }
             Some(Range::Count(e) | Range::ForEach(e)) => {
                 lines.push(format!("range = {}", self.expr(e, 2)))
             }
@@ -322,9 +456,10 @@ impl Emitter<'_> {
             }
             Expr::Ref { node, path } => {
                 let mut out = self
-                    .program
-                    .node(*node)
-                    .map_or_else(|| "null".to_string(), |n| n.name.clone());
+                    .names
+                    .get(*node)
+                    .cloned()
+                    .unwrap_or_else(|| "null".to_string());
                 self.steps(&mut out, path, level);
                 out
             }
@@ -359,7 +494,7 @@ impl Emitter<'_> {
                 self.operand(e, level)
             ),
             Expr::Call { name, args } => self.call(name, args, level),
-            Expr::Var(name) => name.clone(),
+            Expr::Var(name) => crate::mapping::camel_case(name),
             Expr::Range(field) => match (self.range_style, field) {
                 (RangeStyle::Options, RangeField::Index | RangeField::Value) => {
                     "range.value".into()
@@ -377,6 +512,8 @@ impl Emitter<'_> {
             },
             Expr::Intrinsic(intrinsic, args) => {
                 let name = match intrinsic {
+                    // A path whose last segment has no extension names a directory.
+                    Intrinsic::FileAsset if is_directory_path(args.first()) => "fileArchive",
                     Intrinsic::FileAsset => "fileAsset",
                     Intrinsic::StringAsset => "stringAsset",
                     Intrinsic::SingleOrNone => "singleOrNone",
@@ -389,9 +526,10 @@ impl Emitter<'_> {
     }
 
     fn for_expr(&mut self, f: &ForExpr, level: usize) -> String {
+        let camel = crate::mapping::camel_case;
         let vars = match &f.key_var {
-            Some(k) => format!("{k}, {}", f.value_var),
-            None => f.value_var.clone(),
+            Some(k) => format!("{}, {}", camel(k), camel(&f.value_var)),
+            None => camel(&f.value_var),
         };
         let collection = self.expr(&f.collection, level);
         let value = self.expr(&f.value, level);
@@ -435,9 +573,10 @@ impl Emitter<'_> {
                     collection,
                     body,
                 } => {
+                    let camel = crate::mapping::camel_case;
                     let vars = match key_var {
-                        Some(k) => format!("{k}, {value_var}"),
-                        None => value_var.clone(),
+                        Some(k) => format!("{}, {}", camel(k), camel(value_var)),
+                        None => camel(value_var),
                     };
                     let _ = write!(out, "%{{for {vars} in {}}}", self.expr(collection, level));
                     self.template(body, level, out);
@@ -537,6 +676,15 @@ impl Emitter<'_> {
         out.push_str(&INDENT.repeat(level));
         out.push_str("}).result");
         out
+    }
+}
+
+fn is_directory_path(path: Option<&Expr>) -> bool {
+    match path {
+        Some(Expr::String(p)) => {
+            p.ends_with('/') || !p.rsplit('/').next().unwrap_or(p).contains('.')
+        }
+        _ => false,
     }
 }
 

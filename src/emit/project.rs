@@ -58,8 +58,19 @@ pub fn project_files(
         path: "Pulumi.yaml".into(),
         text: pulumi_yaml(&name, language, program),
     }];
-    files.extend(program_files);
-    let packages: Vec<&str> = program.packages.iter().map(String::as_str).collect();
+    files.extend(program_files.iter().cloned());
+    // Component programs bring their own packages; `std` is used by emitters for some functions.
+    let mut all = program.packages.clone();
+    for component in &program.components {
+        all.extend(component.program.packages.iter().cloned());
+    }
+    if program_files
+        .iter()
+        .any(|f| f.text.contains("from \"@pulumi/std\"") || f.text.contains("import pulumi_std"))
+    {
+        all.insert("std".to_string());
+    }
+    let packages: Vec<&str> = all.iter().map(String::as_str).collect();
     match language {
         Language::Typescript => {
             files.push(ProjectFile {

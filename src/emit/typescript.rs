@@ -16,7 +16,87 @@ use std::fmt::Write;
 
 const INDENT: &str = "    ";
 
-pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
+/// Starts a line that continues a multi-line template literal; removed before output.
+const CONTINUATION: char = '\u{1}';
+
+/// A local module's component class: where it lives and what it is called.
+#[derive(Debug, Clone)]
+pub struct ComponentClass {
+    /// The module's folder in the example (`modules/vpc`).
+    pub path: String,
+    pub class: String,
+    /// Module path of its file without extension, from the project root (`components/vpc`).
+    pub file: String,
+}
+
+/// Class names and files for every component program, unique within the project.
+pub fn component_classes(program: &Program) -> Vec<ComponentClass> {
+    let mut classes: Vec<ComponentClass> = Vec::new();
+    for component in &program.components {
+        let last = component
+            .path
+            .rsplit('/')
+            .find(|s| !s.is_empty() && *s != "..")
+            .unwrap_or("module");
+        let camel = crate::mapping::camel_case(&last.replace(['-', '.'], "_"));
+        let base = identifier(&crate::mapping::naming::upper_first(&camel));
+        let mut class = base.clone();
+        let mut n = 2;
+        while classes.iter().any(|c| c.class == class) {
+            class = format!("{base}{n}");
+            n += 1;
+        }
+        let mut chars = class.chars();
+        let lower: String = chars
+            .next()
+            .map(|c| c.to_ascii_lowercase())
+            .into_iter()
+            .chain(chars)
+            .collect();
+        let file = format!("components/{lower}");
+        classes.push(ComponentClass {
+            path: component.path.clone(),
+            class,
+            file,
+        });
+    }
+    classes
+}
+
+/// The main program (`index.ts`).
+pub fn emit(program: &Program, classes: &[ComponentClass]) -> (String, Vec<Diagnostic>) {
+    emit_module(program, classes, None)
+}
+
+/// A component program as a `pulumi.ComponentResource` class in its own file.
+pub fn emit_component(
+    program: &Program,
+    class: &ComponentClass,
+    classes: &[ComponentClass],
+) -> (String, Vec<Diagnostic>) {
+    emit_module(program, classes, Some(class))
+}
+
+fn emit_module(
+    program: &Program,
+    classes: &[ComponentClass],
+    component: Option<&ComponentClass>,
+) -> (String, Vec<Diagnostic>) {
+    let taken = |name: &str| program.nodes.iter().any(|n| n.name == name);
+    let pick = |base: &str, alternative: &str| {
+        if taken(base) {
+            alternative.to_string()
+        } else {
+            base.to_string()
+        }
+    };
+    let mode = match component {
+        None => Mode::Program,
+        Some(_) => Mode::Component {
+            name: pick("name", "componentName"),
+            args: pick("args", "componentArgs"),
+        },
+    };
     let mut emitter = Emitter {
         program,
         output_memo: RefCell::new(HashMap::new()),
@@ -27,13 +107,20 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
         current: None,
         range_names: None,
         needs_single_or_none: false,
+        classes,
+        mode: mode.clone(),
+        needs_std: false,
+        needs_group_by: false,
+        needs_path: false,
+        needs_try: false,
+        used_classes: BTreeSet::new(),
     };
     let mut body = String::new();
     let has_config = program
         .nodes
         .iter()
         .any(|n| matches!(n.kind, NodeKind::Config(_)));
-    if has_config {
+    if has_config && component.is_none() {
         body.push_str("const config = new pulumi.Config();\n");
     }
     let mut previous: Option<(std::mem::Discriminant<NodeKind>, bool)> = None;
@@ -46,7 +133,7 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
         let multi_line = code_lines > 1;
         let kind = std::mem::discriminant(&node.kind);
         if previous.is_some_and(|(k, m)| k != kind || m || multi_line)
-            || (previous.is_none() && has_config)
+            || (previous.is_none() && has_config && component.is_none())
         {
             body.push('\n');
         }
@@ -63,8 +150,30 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
             package_identifier(package)
         );
     }
+    if emitter.needs_std && !program.packages.contains("std") {
+        out.push_str("import * as std from \"@pulumi/std\";\n");
+    }
     if emitter.needs_fs {
         out.push_str("import * as fs from \"fs\";\n");
+    }
+    if emitter.needs_path {
+        out.push_str("import * as path from \"path\";\n");
+    }
+    for class in classes
+        .iter()
+        .filter(|c| emitter.used_classes.contains(&c.class))
+    {
+        let from = match component {
+            // Component files sit side by side in `components/`.
+            Some(_) => format!("./{}", class.file.rsplit('/').next().unwrap_or(&class.file)),
+            None => format!("./{}", class.file),
+        };
+        let _ = writeln!(
+            out,
+            "import {{ {} }} from {};",
+            class.class,
+            string_literal(&from)
+        );
     }
     out.push('\n');
     if emitter.needs_single_or_none {
@@ -72,13 +181,131 @@ pub fn emit(program: &Program) -> (String, Vec<Diagnostic>) {
             "function singleOrNone<T>(items: T[]): T | undefined {\n    if (items.length > 1) {\n        throw new Error(\"expected at most one item\");\n    }\n    return items[0];\n}\n\n",
         );
     }
+    if emitter.needs_group_by {
+        out.push_str(
+            "/** A `for` expression with `...`: values with the same key are grouped into lists. */\nfunction groupBy<T, V>(items: T[], key: (item: T) => string, value: (item: T) => V): Record<string, V[]> {\n    const groups: Record<string, V[]> = {};\n    for (const item of items) {\n        (groups[key(item)] ??= []).push(value(item));\n    }\n    return groups;\n}\n\n",
+        );
+    }
+    if emitter.needs_try {
+        out.push_str(
+            "/** Terraform's `try`: the first alternative that evaluates without an error. */\nfunction tryValues<T>(...alternatives: (() => T)[]): T {\n    for (const alternative of alternatives) {\n        try {\n            const value = alternative();\n            if (value !== undefined) {\n                return value;\n            }\n        } catch {\n            // fall through to the next alternative\n        }\n    }\n    throw new Error(\"no alternative of try() could be evaluated\");\n}\n\n/** Terraform's `can`: whether the expression evaluates without an error. */\nfunction canEvaluate(expression: () => unknown): boolean {\n    try {\n        expression();\n        return true;\n    } catch {\n        return false;\n    }\n}\n\n",
+        );
+    }
     if emitter.needs_not_implemented {
         out.push_str(
             "function notImplemented(message: string): never {\n    throw new Error(message);\n}\n\n",
         );
     }
-    out.push_str(&body);
-    (out, emitter.diagnostics)
+    match (component, &mode) {
+        (Some(class), Mode::Component { name, args }) => {
+            out.push_str(&component_class(program, class, name, args, &body))
+        }
+        _ => out.push_str(&body),
+    }
+    (out.replace(CONTINUATION, ""), emitter.diagnostics)
+}
+
+/// The class around a component's body: an args interface from its variables, output fields, and
+/// the body inside the constructor.
+fn component_class(
+    program: &Program,
+    class: &ComponentClass,
+    name_param: &str,
+    args_param: &str,
+    body: &str,
+) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "export interface {}Args {{", class.class);
+    for node in &program.nodes {
+        if let NodeKind::Config(config) = &node.kind {
+            if let Some(description) = &config.description {
+                let _ = writeln!(out, "{INDENT}/** {} */", description.replace("*/", "* /"));
+            }
+            let optional = if config.default.is_some() { "?" } else { "" };
+            let ty = match (&config.ty, &config.default) {
+                (ConfigType::Any, Some(default)) => infer_type(default),
+                (ty, _) => ty.clone(),
+            };
+            let _ = writeln!(
+                out,
+                "{INDENT}{}{optional}: pulumi.Input<{}>;",
+                property_key(&crate::mapping::camel_case(&config.key)),
+                input_type(&ty)
+            );
+        }
+    }
+    out.push_str("}\n\n");
+    let outputs: Vec<&Node> = program
+        .nodes
+        .iter()
+        .filter(|n| matches!(n.kind, NodeKind::Output(_)))
+        .collect();
+    let _ = writeln!(
+        out,
+        "export class {} extends pulumi.ComponentResource {{",
+        class.class
+    );
+    for node in &outputs {
+        let _ = writeln!(
+            out,
+            "{INDENT}public readonly {}: pulumi.Output<any>;",
+            node.name
+        );
+    }
+    if !outputs.is_empty() {
+        out.push('\n');
+    }
+    let _ = writeln!(
+        out,
+        "{INDENT}constructor({name_param}: string, {args_param}: {}Args, opts?: pulumi.ComponentResourceOptions) {{",
+        class.class
+    );
+    let _ = writeln!(
+        out,
+        "{INDENT}{INDENT}super({}, {name_param}, {args_param}, opts);",
+        string_literal(&format!("components:index:{}", class.class))
+    );
+    for line in body.lines() {
+        if line.is_empty() || line.starts_with(CONTINUATION) {
+            let _ = writeln!(out, "{line}");
+        } else {
+            let _ = writeln!(out, "{INDENT}{INDENT}{line}");
+        }
+    }
+    if !outputs.is_empty() {
+        let fields: Vec<String> = outputs
+            .iter()
+            .map(|n| format!("{0}: this.{0}", n.name))
+            .collect();
+        let _ = writeln!(
+            out,
+            "{INDENT}{INDENT}this.registerOutputs({{ {} }});",
+            fields.join(", ")
+        );
+    } else {
+        let _ = writeln!(out, "{INDENT}{INDENT}this.registerOutputs({{}});");
+    }
+    let _ = writeln!(out, "{INDENT}}}");
+    out.push_str("}\n");
+    out
+}
+
+/// The TypeScript type of a component input.
+fn input_type(ty: &ConfigType) -> String {
+    match ty {
+        ConfigType::Any => "any".into(),
+        other => ts_type(other),
+    }
+}
+
+#[derive(Debug, Clone)]
+enum Mode {
+    Program,
+    /// Inside a component class constructor, with its parameter names.
+    Component {
+        name: String,
+        args: String,
+    },
 }
 
 /// The identifier a package is imported as.
@@ -101,6 +328,14 @@ struct Emitter<'p> {
     /// Identifiers of `count.index` / `each.key` / `each.value` inside a ranged resource.
     range_names: Option<RangeNames>,
     needs_single_or_none: bool,
+    classes: &'p [ComponentClass],
+    mode: Mode,
+    needs_std: bool,
+    needs_group_by: bool,
+    needs_path: bool,
+    needs_try: bool,
+    /// Component classes this file instantiates (to import them).
+    used_classes: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -128,20 +363,39 @@ impl Emitter<'_> {
         let name = &node.name;
         match &node.kind {
             NodeKind::Config(config) => {
-                let _ = writeln!(out, "const {name} = {};", self.config(config));
+                let value = match &self.mode {
+                    Mode::Program => self.config(config),
+                    Mode::Component { args, .. } => {
+                        let field = format!(
+                            "{args}.{}",
+                            identifier(&crate::mapping::camel_case(&config.key))
+                        );
+                        match &config.default {
+                            Some(default) => {
+                                let fallback = self.expr(default, 0);
+                                format!("pulumi.output({field} ?? {fallback})")
+                            }
+                            None => format!("pulumi.output({field})"),
+                        }
+                    }
+                };
+                let _ = writeln!(out, "const {name} = {value};");
             }
             NodeKind::Local(value) => {
                 let _ = writeln!(out, "const {name} = {};", self.expr(value, 0));
             }
             NodeKind::Resource(resource) => self.resource(name, resource, out),
             NodeKind::Invoke(invoke) => self.invoke(name, invoke, out),
+            NodeKind::Component(component) if self.class_of(component).is_some() => {
+                self.component(name, component, out)
+            }
             NodeKind::Component(component) => {
                 self.needs_not_implemented = true;
                 self.diagnostics.push(Diagnostic {
                     severity: Severity::Warning,
                     code: "not-converted",
                     message: format!(
-                        "module `{}` ({}) is converted as a component in PCL; TypeScript component classes are not generated yet",
+                        "module `{}` comes from `{}`, which is not downloaded: its component class cannot be generated",
                         component.logical_name, component.source
                     ),
                     span: node.span.clone(),
@@ -157,7 +411,17 @@ impl Emitter<'_> {
                 if output.secret {
                     value = format!("pulumi.secret({value})");
                 }
-                let _ = writeln!(out, "export const {name} = {value};");
+                match &self.mode {
+                    Mode::Program => {
+                        let _ = writeln!(out, "export const {name} = {value};");
+                    }
+                    Mode::Component { .. } => {
+                        if !self.is_output(&output.value) {
+                            value = format!("pulumi.output({value})");
+                        }
+                        let _ = writeln!(out, "this.{name} = {value};");
+                    }
+                }
             }
         }
     }
@@ -165,17 +429,20 @@ impl Emitter<'_> {
     /// `new pkg.mod.Type(name, args, opts)`, in a loop for `count` / `for_each`.
     fn resource(&mut self, name: &str, resource: &Resource, out: &mut String) {
         let class = resource_class(&resource.token);
+        self.construct(name, &class, resource, out);
+    }
+
+    fn construct(&mut self, name: &str, class: &str, resource: &Resource, out: &mut String) {
         let Some(range) = &resource.options.range else {
             let args = self.properties(&resource.properties, 0);
             let options = self.options(&resource.options, 0);
             let _ = writeln!(
                 out,
                 "const {name} = new {class}({}, {args}{options});",
-                string_literal(&resource.logical_name)
+                self.logical_name(&resource.logical_name, None)
             );
             return;
         };
-        let logical = template_escape(&resource.logical_name);
         let (collection_expr, is_count) = match range {
             Range::Count(e) => (e, true),
             Range::ForEach(e) => (e, false),
@@ -211,7 +478,8 @@ impl Emitter<'_> {
             );
             let _ = writeln!(
                 body,
-                "{INDENT}{name}.push(new {class}(`{logical}-${{index}}`, {args}{options}));"
+                "{INDENT}{name}.push(new {class}({}, {args}{options}));",
+                self.logical_name(&resource.logical_name, Some("index"))
             );
         } else {
             let _ = writeln!(out, "const {name}: Record<string, {class}> = {{}};");
@@ -222,7 +490,8 @@ impl Emitter<'_> {
             );
             let _ = writeln!(
                 body,
-                "{INDENT}{name}[key] = new {class}(`{logical}-${{key}}`, {args}{options});"
+                "{INDENT}{name}[key] = new {class}({}, {args}{options});",
+                self.logical_name(&resource.logical_name, Some("key"))
             );
         }
         body.push_str("}\n");
@@ -238,13 +507,65 @@ impl Emitter<'_> {
         }
     }
 
+    fn class_of(&self, component: &crate::model::Component) -> Option<&ComponentClass> {
+        let path = component.path.as_ref()?;
+        self.classes.iter().find(|c| &c.path == path)
+    }
+
+    /// `new Vpc(name, args, opts)` for a local module, in a loop for `count` / `for_each`.
+    fn component(&mut self, name: &str, component: &crate::model::Component, out: &mut String) {
+        let Some(class) = self.class_of(component).map(|c| c.class.clone()) else {
+            return;
+        };
+        self.used_classes.insert(class.clone());
+        let inputs: Vec<Property> = component
+            .inputs
+            .iter()
+            .map(|p| Property {
+                name: crate::mapping::camel_case(&p.name),
+                value: p.value.clone(),
+                comments: p.comments.clone(),
+            })
+            .collect();
+        let as_resource = Resource {
+            tf_type: String::new(),
+            token: String::new(),
+            logical_name: component.logical_name.clone(),
+            properties: inputs,
+            options: component.options.clone(),
+        };
+        self.construct(name, &class, &as_resource, out);
+    }
+
+    /// The logical-name argument: in a component, prefixed with the component's own name so that
+    /// two instances do not collide.
+    fn logical_name(&self, logical: &str, suffix: Option<&str>) -> String {
+        let escaped = template_escape(logical);
+        match (&self.mode, suffix) {
+            (Mode::Program, None) => string_literal(logical),
+            (Mode::Program, Some(s)) => format!("`{escaped}-${{{s}}}`"),
+            (Mode::Component { name, .. }, None) => format!("`${{{name}}}-{escaped}`"),
+            (Mode::Component { name, .. }, Some(s)) => {
+                format!("`${{{name}}}-{escaped}-${{{s}}}`")
+            }
+        }
+    }
+
     /// `pkg.mod.getThingOutput(args)`, mapped over `count` / `for_each`.
     fn invoke(&mut self, name: &str, invoke: &Invoke, out: &mut String) {
         let (package, module, member) = split_token(&invoke.token);
         let function = qualified(package, &module, &format!("{member}Output"));
-        let invoke_options = match &invoke.provider {
-            Some(provider) => format!(", {{ provider: {} }}", self.expr(provider, 0)),
-            None => String::new(),
+        let mut invoke_options: Vec<String> = Vec::new();
+        if matches!(self.mode, Mode::Component { .. }) {
+            invoke_options.push("parent: this".to_string());
+        }
+        if let Some(provider) = &invoke.provider {
+            invoke_options.push(format!("provider: {}", self.expr(provider, 0)));
+        }
+        let invoke_options = if invoke_options.is_empty() {
+            String::new()
+        } else {
+            format!(", {{ {} }}", invoke_options.join(", "))
         };
         let Some(range) = &invoke.range else {
             let args = self.properties(&invoke.arguments, 0);
@@ -284,6 +605,9 @@ impl Emitter<'_> {
     fn options(&mut self, options: &ResourceOptions, level: usize) -> String {
         let inner = INDENT.repeat(level + 1);
         let mut lines: Vec<String> = Vec::new();
+        if matches!(self.mode, Mode::Component { .. }) {
+            lines.push("parent: this".to_string());
+        }
         if !options.depends_on.is_empty() {
             let deps: Vec<String> = options
                 .depends_on
@@ -412,7 +736,7 @@ impl Emitter<'_> {
         self.output_memo.borrow_mut().insert(id, false);
         let result = match self.program.node(id).map(|n| &n.kind) {
             Some(NodeKind::Resource(_) | NodeKind::Invoke(_) | NodeKind::Component(_)) => true,
-            Some(NodeKind::Config(c)) => c.secret,
+            Some(NodeKind::Config(c)) => c.secret || matches!(self.mode, Mode::Component { .. }),
             Some(NodeKind::Local(value)) => self.is_output(value),
             Some(NodeKind::Output(_)) | None => false,
         };
@@ -448,6 +772,7 @@ impl Emitter<'_> {
                     }
                 }
             }
+            Expr::Call { name, args } if self.std_call(name, args.len()).is_some() => f(expr),
             other => other.children(&mut |child| self.for_each_output_leaf(child, f)),
         }
     }
@@ -616,7 +941,8 @@ impl Emitter<'_> {
                 )
             }
             Expr::Call { name, args } => {
-                if self.is_output(expr) {
+                // A `std` invoke takes inputs and returns an output: nothing to lift.
+                if self.std_call(name, args.len()).is_none() && self.is_output(expr) {
                     return self.lifted(expr, level);
                 }
                 self.call(name, args, level)
@@ -710,10 +1036,8 @@ impl Emitter<'_> {
             Some(key) => {
                 let key = self.expr(key, level);
                 if for_expr.grouping {
-                    format!(
-                        "{filtered}.reduce((groups, {}) => ({{ ...groups, [{key}]: [...(groups[{key}] ?? []), {value}] }}), {{}} as Record<string, any[]>)",
-                        params.trim_start_matches('(').trim_end_matches(')')
-                    )
+                    self.needs_group_by = true;
+                    format!("groupBy({filtered}, {params} => {key}, {params} => {value})")
                 } else {
                     format!("Object.fromEntries({filtered}.map({params} => [{key}, {value}]))")
                 }
@@ -725,6 +1049,13 @@ impl Emitter<'_> {
         for part in parts {
             match part {
                 TemplatePart::Literal(s) => body.push_str(&template_escape(s)),
+                // Constants are written into the literal itself.
+                TemplatePart::Interpolation(Expr::String(text)) => {
+                    body.push_str(&template_escape(text))
+                }
+                TemplatePart::Interpolation(Expr::Builtin(
+                    Builtin::PathModule | Builtin::PathRoot,
+                )) => body.push('.'),
                 TemplatePart::Interpolation(e) => {
                     let _ = write!(body, "${{{}}}", self.expr(e, level));
                 }
@@ -782,6 +1113,13 @@ impl Emitter<'_> {
                 | Expr::Object(_)
                 | Expr::Ref { .. }
                 | Expr::Call { .. }
+                | Expr::Var(_)
+                | Expr::Range(_)
+                | Expr::Builtin(_)
+                | Expr::Intrinsic(..)
+                | Expr::Access(..)
+                | Expr::Splat(..)
+                | Expr::For(_)
                 | Expr::Unsupported(_)
         ) || self.substitutions.iter().any(|(e, _)| e == expr);
         if atomic {
@@ -808,6 +1146,9 @@ impl Emitter<'_> {
     }
 
     fn call(&mut self, name: &str, args: &[Expr], level: usize) -> String {
+        if let Some(inputs) = self.std_call(name, args.len()) {
+            return self.std_invoke(name, &inputs, args, level);
+        }
         let plain: Vec<String> = args.iter().map(|a| self.expr(a, level)).collect();
         let rendered: Vec<String> = args
             .iter()
@@ -821,50 +1162,377 @@ impl Emitter<'_> {
                 .unwrap_or_else(|| "undefined".into())
         };
         let plain = |i: usize| plain.get(i).cloned().unwrap_or_else(|| "undefined".into());
-        match (name, rendered.len()) {
+        let all = rendered.join(", ");
+        let native = match (name, rendered.len()) {
             ("jsonencode", 1) => format!("JSON.stringify({})", plain(0)),
             ("jsondecode", 1) => format!("JSON.parse({})", plain(0)),
-            ("length", 1) => format!("{}.length", arg(0)),
+            // YAML 1.2 reads JSON: the value round-trips, only the layout differs.
+            ("yamlencode", 1) => format!("JSON.stringify({}, undefined, 2)", plain(0)),
+            ("length", 1) => match args.first() {
+                Some(Expr::Object(_)) => format!("Object.keys({}).length", plain(0)),
+                Some(e) if self.is_map_valued(e) => format!("Object.keys({}).length", plain(0)),
+                _ => format!("{}.length", arg(0)),
+            },
             ("lower", 1) => format!("{}.toLowerCase()", arg(0)),
             ("upper", 1) => format!("{}.toUpperCase()", arg(0)),
             ("trimspace", 1) => format!("{}.trim()", arg(0)),
             ("tostring", 1) => format!("String({})", plain(0)),
             ("tonumber", 1) => format!("Number({})", plain(0)),
+            ("tobool", 1) => format!("({} === true || {} === \"true\")", arg(0), arg(0)),
+            ("tolist" | "tomap", 1) => plain(0),
+            ("toset" | "distinct", 1) => format!("Array.from(new Set({}))", plain(0)),
             ("join", 2) => format!("{}.join({})", arg(1), plain(0)),
             ("split", 2) => format!("{}.split({})", arg(1), plain(0)),
-            ("concat", n) if n >= 1 => {
+            ("concat", 1) => plain(0),
+            ("concat", n) if n >= 2 => {
                 let rest: Vec<String> = rendered.iter().skip(1).cloned().collect();
                 format!("{}.concat({})", arg(0), rest.join(", "))
             }
-            ("merge", n) if n >= 1 => {
+            ("concat...", 1) => format!("{}.flat()", arg(0)),
+            ("merge", 0) => "{}".to_string(),
+            ("merge", _) => {
                 let spread: Vec<String> = rendered.iter().map(|r| format!("...{r}")).collect();
-                format!("{{{}}}", spread.join(", "))
+                format!("{{ {} }}", spread.join(", "))
+            }
+            ("merge...", 1) => format!("Object.assign({{}}, ...{})", arg(0)),
+            ("lookup", 2) => format!("{}[{}]", arg(0), plain(1)),
+            ("lookup", 3) => format!("({}[{}] ?? {})", arg(0), plain(1), plain(2)),
+            // Terraform's coalesce skips null and "": `||` does the same for strings.
+            ("coalesce", n) if n >= 1 => format!("({})", rendered.join(" || ")),
+            ("coalesce...", 1) => format!(
+                "{}.find(v => v !== undefined && v !== null && v !== \"\")",
+                arg(0)
+            ),
+            ("coalescelist", n) if n >= 1 => format!("[{all}].find(l => l.length > 0) ?? []"),
+            ("contains", 2) => format!("{}.includes({})", arg(0), plain(1)),
+            ("element", 2) => format!("{0}[{1} % {0}.length]", arg(0), arg(1)),
+            ("index", 2) => format!("{}.indexOf({})", arg(0), plain(1)),
+            ("compact", 1) => format!(
+                "{}.filter(v => v !== undefined && v !== null && v !== \"\")",
+                arg(0)
+            ),
+            ("one", 1) => {
+                self.needs_single_or_none = true;
+                format!("singleOrNone({})", plain(0))
+            }
+            ("base64encode", 1) => format!("Buffer.from({}).toString(\"base64\")", plain(0)),
+            ("base64decode", 1) => {
+                format!("Buffer.from({}, \"base64\").toString(\"utf8\")", plain(0))
+            }
+            ("keys", 1) => format!("Object.keys({})", plain(0)),
+            ("values", 1) => format!("Object.values({})", plain(0)),
+            ("flatten", 1) => format!("{}.flat(Infinity)", arg(0)),
+            ("slice", 3) => format!("{}.slice({}, {})", arg(0), plain(1), plain(2)),
+            ("reverse", 1) => format!("[...{}].reverse()", arg(0)),
+            ("sort", 1) => format!("[...{}].sort()", arg(0)),
+            ("sum", 1) => format!("{}.reduce((a, b) => a + b, 0)", arg(0)),
+            ("replace", 3) => match args.get(1) {
+                Some(Expr::String(pattern))
+                    if pattern.len() > 1 && pattern.starts_with('/') && pattern.ends_with('/') =>
+                {
+                    let inner = pattern.get(1..pattern.len() - 1).unwrap_or_default();
+                    format!(
+                        "{}.replace(new RegExp({}, \"g\"), {})",
+                        arg(0),
+                        string_literal(inner),
+                        plain(2)
+                    )
+                }
+                _ => format!("{}.split({}).join({})", arg(0), plain(1), plain(2)),
+            },
+            ("startswith", 2) => format!("{}.startsWith({})", arg(0), plain(1)),
+            ("endswith", 2) => format!("{}.endsWith({})", arg(0), plain(1)),
+            ("strcontains", 2) => format!("{}.includes({})", arg(0), plain(1)),
+            ("strrev", 1) => format!("[...{}].reverse().join(\"\")", arg(0)),
+            ("min", n) if n >= 1 => format!("Math.min({all})"),
+            ("max", n) if n >= 1 => format!("Math.max({all})"),
+            ("min...", 1) => format!("Math.min(...{})", arg(0)),
+            ("max...", 1) => format!("Math.max(...{})", arg(0)),
+            ("abs", 1) => format!("Math.abs({})", plain(0)),
+            ("ceil", 1) => format!("Math.ceil({})", plain(0)),
+            ("floor", 1) => format!("Math.floor({})", plain(0)),
+            ("signum", 1) => format!("Math.sign({})", plain(0)),
+            ("pow", 2) => format!("Math.pow({}, {})", plain(0), plain(1)),
+            ("log", 2) => format!("(Math.log({}) / Math.log({}))", plain(0), plain(1)),
+            ("parseint", 2) => format!("parseInt({}, {})", plain(0), plain(1)),
+            ("range", 1) => format!("Array.from({{ length: {} }}, (_, i) => i)", plain(0)),
+            ("range", 2) => format!(
+                "Array.from({{ length: {1} - {0} }}, (_, i) => {0} + i)",
+                arg(0),
+                arg(1)
+            ),
+            ("zipmap", 2) => format!(
+                "Object.fromEntries({}.map((k, i) => [k, {}[i]]))",
+                arg(0),
+                arg(1)
+            ),
+            ("setunion", n) if n >= 1 => {
+                let spread: Vec<String> = rendered.iter().map(|r| format!("...{r}")).collect();
+                format!("Array.from(new Set([{}]))", spread.join(", "))
+            }
+            ("setsubtract", 2) => format!("{}.filter(v => !{}.includes(v))", arg(0), arg(1)),
+            ("matchkeys", 3) => format!(
+                "{}.filter((_, i) => {}.includes({}[i]))",
+                arg(0),
+                arg(2),
+                arg(1)
+            ),
+            ("urlencode", 1) => format!("encodeURIComponent({})", plain(0)),
+            ("timestamp", 0) => "new Date().toISOString()".to_string(),
+            ("sensitive", 1) => format!("pulumi.secret({})", plain(0)),
+            ("nonsensitive", 1) => format!("pulumi.unsecret(pulumi.output({}))", plain(0)),
+            ("try", n) if n >= 1 => {
+                self.needs_try = true;
+                let thunks: Vec<String> = rendered.iter().map(|t| format!("() => {t}")).collect();
+                format!("tryValues({})", thunks.join(", "))
+            }
+            ("can", 1) => {
+                self.needs_try = true;
+                format!("canEvaluate(() => {})", plain(0))
             }
             ("file", 1) => {
                 self.needs_fs = true;
                 format!("fs.readFileSync({}, \"utf8\")", plain(0))
             }
-            _ => {
-                self.needs_not_implemented = true;
-                if let Some(node) = self.current.and_then(|id| self.program.node(id)) {
-                    self.diagnostics.push(Diagnostic {
-                        severity: Severity::Warning,
-                        code: "unsupported-function",
-                        message: format!(
-                            "function `{name}` with {} argument(s) is not converted to TypeScript yet (in `{}`)",
-                            args.len(),
-                            node.address
-                        ),
-                        span: node.span.clone(),
-                    });
-                }
-                format!(
-                    "notImplemented({})",
-                    string_literal(&format!("{name}(...)"))
-                )
+            ("filebase64", 1) => {
+                self.needs_fs = true;
+                format!("fs.readFileSync({}).toString(\"base64\")", plain(0))
             }
+            ("fileexists", 1) => {
+                self.needs_fs = true;
+                format!("fs.existsSync({})", plain(0))
+            }
+            ("basename", 1) => {
+                self.needs_path = true;
+                format!("path.basename({})", plain(0))
+            }
+            ("dirname", 1) => {
+                self.needs_path = true;
+                format!("path.dirname({})", plain(0))
+            }
+            ("abspath", 1) => {
+                self.needs_path = true;
+                format!("path.resolve({})", plain(0))
+            }
+            ("format", n) if n >= 1 => match format_template(args, &rendered) {
+                Some(text) => text,
+                None => {
+                    return self.std_or_unsupported(name, args, level);
+                }
+            },
+            ("list", _) => format!("[{all}]"),
+            ("map", _) if rendered.len() % 2 == 0 => {
+                let pairs: Vec<String> = rendered
+                    .chunks(2)
+                    .map(|kv| {
+                        format!(
+                            "[{}]: {}",
+                            kv.first().cloned().unwrap_or_default(),
+                            kv.get(1).cloned().unwrap_or_default()
+                        )
+                    })
+                    .collect();
+                format!("{{ {} }}", pairs.join(", "))
+            }
+            _ => return self.std_or_unsupported(name, args, level),
+        };
+        native
+    }
+
+    /// A value known to be a map (object): object literals and map-typed variables.
+    fn is_map_valued(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Object(_) => true,
+            Expr::Ref { node, path } if path.is_empty() => matches!(
+                self.program.node(*node).map(|n| &n.kind),
+                Some(NodeKind::Config(ConfigVar {
+                    ty: ConfigType::Map(_) | ConfigType::Object(_),
+                    ..
+                }))
+            ),
+            Expr::Call { name, .. } => matches!(name.as_str(), "merge" | "tomap" | "zipmap"),
+            _ => false,
         }
     }
+
+    /// Functions written as an invoke of Pulumi's `std` package in TypeScript: those without a
+    /// native construct above. Returns the `std` input names.
+    fn std_call(&self, name: &str, count: usize) -> Option<Vec<&'static str>> {
+        const NATIVE: &[&str] = &[
+            "jsonencode",
+            "jsondecode",
+            "yamlencode",
+            "length",
+            "lower",
+            "upper",
+            "trimspace",
+            "tostring",
+            "tonumber",
+            "tobool",
+            "tolist",
+            "tomap",
+            "toset",
+            "distinct",
+            "join",
+            "split",
+            "concat",
+            "merge",
+            "lookup",
+            "coalesce",
+            "coalescelist",
+            "contains",
+            "element",
+            "index",
+            "compact",
+            "one",
+            "base64encode",
+            "base64decode",
+            "keys",
+            "values",
+            "flatten",
+            "slice",
+            "reverse",
+            "sort",
+            "sum",
+            "replace",
+            "startswith",
+            "endswith",
+            "strcontains",
+            "strrev",
+            "min",
+            "max",
+            "abs",
+            "ceil",
+            "floor",
+            "signum",
+            "pow",
+            "log",
+            "parseint",
+            "zipmap",
+            "setunion",
+            "setsubtract",
+            "matchkeys",
+            "urlencode",
+            "timestamp",
+            "sensitive",
+            "nonsensitive",
+            "try",
+            "can",
+            "file",
+            "filebase64",
+            "fileexists",
+            "basename",
+            "dirname",
+            "abspath",
+            "format",
+            "list",
+            "map",
+        ];
+        if NATIVE.contains(&name) || (name == "range" && count <= 2) {
+            return None;
+        }
+        let inputs = super::pcl::std_inputs(name.trim_end_matches("..."))?;
+        // Spreading a list into a function that takes several separate arguments is unsupported.
+        if name.ends_with("...") && !inputs.iter().any(|i| i.starts_with('*')) {
+            return None;
+        }
+        Some(inputs)
+    }
+
+    /// `std.cidrsubnetOutput({ input: ..., newbits: ..., netnum: ... }).result`.
+    fn std_invoke(&mut self, name: &str, inputs: &[&str], args: &[Expr], level: usize) -> String {
+        self.needs_std = true;
+        let base = name.trim_end_matches("...");
+        let mut fields: Vec<String> = Vec::new();
+        for (index, input) in inputs.iter().enumerate() {
+            if let Some(rest) = input.strip_prefix('*') {
+                let items: Vec<String> = args
+                    .iter()
+                    .skip(index)
+                    .map(|a| self.expr(a, level + 1))
+                    .collect();
+                let value = if name.ends_with("...") {
+                    items.join(", ")
+                } else {
+                    format!("[{}]", items.join(", "))
+                };
+                fields.push(format!("{}: {value}", property_key(rest)));
+                break;
+            }
+            if let Some(arg) = args.get(index) {
+                let value = self.expr(arg, level + 1);
+                fields.push(format!("{}: {value}", property_key(input)));
+            }
+        }
+        format!("std.{base}Output({{ {} }}).result", fields.join(", "))
+    }
+
+    fn std_or_unsupported(&mut self, name: &str, args: &[Expr], level: usize) -> String {
+        if let Some(inputs) = super::pcl::std_inputs(name.trim_end_matches("...")) {
+            return self.std_invoke(name, &inputs, args, level);
+        }
+        self.needs_not_implemented = true;
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Warning,
+            code: "unsupported-function",
+            message: format!(
+                "function `{name}` with {} argument(s) has no TypeScript or `std` equivalent; `notImplemented` stands in for it",
+                args.len()
+            ),
+            span: self.current_span(),
+        });
+        format!(
+            "notImplemented({})",
+            string_literal(&format!("{name}(...)"))
+        )
+    }
+}
+
+/// `format("%s-%03d", a, b)` with a constant format of simple verbs → a template literal.
+fn format_template(args: &[Expr], rendered: &[String]) -> Option<String> {
+    let Some(Expr::String(format)) = args.first() else {
+        return None;
+    };
+    let mut out = String::from("`");
+    let mut next = 1;
+    let mut chars = format.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push_str(&template_escape(&c.to_string()));
+            continue;
+        }
+        let mut spec = String::new();
+        while let Some(&d) = chars.peek() {
+            if d.is_ascii_digit() || d == '-' || d == '.' {
+                spec.push(d);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let verb = chars.next()?;
+        if verb == '%' && spec.is_empty() {
+            out.push('%');
+            continue;
+        }
+        let value = rendered.get(next)?.clone();
+        next += 1;
+        let text = match (verb, spec.as_str()) {
+            ('s' | 'v' | 'd', "") => value,
+            ('d', width) if width.starts_with('0') => {
+                let width: usize = width.parse().ok()?;
+                format!("String({value}).padStart({width}, \"0\")")
+            }
+            ('q', "") => format!("JSON.stringify({value})"),
+            _ => return None,
+        };
+        out.push_str(&format!("${{{text}}}"));
+    }
+    if next != rendered.len() {
+        return None;
+    }
+    out.push('`');
+    Some(out)
 }
 
 /// The class of a resource token; explicit providers are `pkg.Provider`.
@@ -1084,6 +1752,16 @@ fn template_escape(s: &str) -> String {
         match c {
             '`' => out.push_str("\\`"),
             '\\' => out.push_str("\\\\"),
+            // Template literals keep their line breaks (heredocs stay readable); the mark tells the
+            // component indenter that the next line is string content, not code.
+            '\n' => {
+                out.push('\n');
+                out.push(CONTINUATION);
+            }
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 && c != '\t' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
             '$' if chars.peek() == Some(&'{') => out.push_str("\\$"),
             c => out.push(c),
         }

@@ -181,6 +181,7 @@ pub fn lower_program(
         decls: HashMap::new(),
         pending: Vec::new(),
         packages: BTreeSet::new(),
+        required_packages: BTreeSet::new(),
         mappings: HashMap::new(),
         default_providers: Vec::new(),
         moved: Vec::new(),
@@ -225,6 +226,7 @@ pub fn lower_program(
         decls,
         pending,
         mut packages,
+        required_packages,
         default_providers,
         moved,
         imports,
@@ -342,6 +344,7 @@ pub fn lower_program(
         Program {
             nodes,
             packages,
+            required_packages,
             stack_config,
             components: Vec::new(),
         },
@@ -360,6 +363,7 @@ struct ModuleLowering<'f, 'c> {
     decls: Decls,
     pending: Vec<PendingNode<'f>>,
     packages: BTreeSet<String>,
+    required_packages: BTreeSet<String>,
     mappings: HashMap<String, Option<Arc<ProviderMapping>>>,
     default_providers: Vec<(usize, &'f Block)>,
     /// `moved` blocks: (from address, to address, span).
@@ -806,6 +810,7 @@ impl<'f> ModuleLowering<'f, '_> {
                         };
                         let name = source_name.unwrap_or_else(|| attr.key.as_str().to_string());
                         self.packages.insert(provider_package(&name));
+                        self.required_packages.insert(provider_package(&name));
                     }
                 }
                 "backend" | "cloud" => reporter.report(

@@ -25,6 +25,8 @@ pub struct Program {
     pub nodes: Vec<Node>,
     /// Pulumi packages the program uses (`aws`, `gcp`, ...), for imports and dependencies.
     pub packages: BTreeSet<String>,
+    /// Packages named in `required_providers` (PCL declares these with `package` blocks).
+    pub required_packages: BTreeSet<String>,
     /// Settings of default (unaliased) provider blocks, as stack configuration: `aws:region` → value.
     /// Only constant values; anything else is reported and left out.
     pub stack_config: Vec<(String, Expr)>,

@@ -103,6 +103,12 @@ pub(crate) fn lower_resource_body(
         ..ResourceOptions::default()
     };
     resource.properties = lower_properties(&block.body, fields, true, lowering);
+    if resource.token.starts_with("pulumi:providers:") {
+        // `alias` names the provider in Terraform; `version` pins the plugin. Neither is an input.
+        resource
+            .properties
+            .retain(|p| p.name != "alias" && p.name != "version");
+    }
     let mut provisioner_blocks = Vec::new();
     let mut connection = None;
     for inner in block.body.blocks() {

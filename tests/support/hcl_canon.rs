@@ -7,7 +7,12 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Body, Structure};
 use hcl_edit::template::{Directive, Element, Template};
 
+/// Top-level items one per line; nested bodies inline.
 pub fn canonical_body(body: &Body) -> String {
+    body_items(body).join("\n")
+}
+
+fn body_items(body: &Body) -> Vec<String> {
     let mut items: Vec<String> = body
         .iter()
         .map(|s| match s {
@@ -22,13 +27,13 @@ pub fn canonical_body(body: &Body) -> String {
                     "{} {} {{{}}}",
                     b.ident.as_str(),
                     labels.join(" "),
-                    canonical_body(&b.body)
+                    body_items(&b.body).join("; ")
                 )
             }
         })
         .collect();
     items.sort();
-    items.join("; ")
+    items
 }
 
 pub fn expr(e: &Expression) -> String {

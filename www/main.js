@@ -1005,6 +1005,7 @@ async function convertAll({ stampede = false } = {}) {
     cancelled: false,
   };
   body.dataset.batchKind = running.kind;
+  ui.notice.hidden = true; // a notice is about what came before
   setState('converting');
   updateControls();
   ui.progress.max = batch.length;

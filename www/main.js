@@ -23,6 +23,7 @@ const positiveInt = (v) => (v != null && /^\d+$/.test(v) && Number(v) > 0 ? Numb
 const testSwitches = {
   latch: positiveInt(params.get('latch')),
   raceLatch: positiveInt(params.get('raceLatch')),
+  snapshotLockstep: params.get('snapshotLockstep') === '1' || undefined,
   crashOn: params.get('crashOn') || undefined,
 };
 
@@ -956,9 +957,9 @@ function requestExamples(list, copies) {
 
 function baseRequest() {
   const request = { language: doc.language };
-  if (testSwitches.latch) request.latch = testSwitches.latch;
-  if (testSwitches.raceLatch) request.raceLatch = testSwitches.raceLatch;
-  if (testSwitches.crashOn) request.crashOn = testSwitches.crashOn;
+  // The mode travels with the batch too (the converter switches, emptying the cache, only when it differs).
+  if (client.info?.features.cacheModes) request.cacheMode = currentMode();
+  for (const [k, v] of Object.entries(testSwitches)) if (v !== undefined) request[k] = v;
   return request;
 }
 
@@ -1075,7 +1076,7 @@ function finishBatch(current, result, wallMs) {
     setText(ui.batchStatus, `${parts.join(', ')}.`);
     body.dataset.batchOutcome = cancelled ? 'cancelled' : 'done';
   }
-  setText(ui.refreshRate, lastBatch.refreshHz === null ? 'batch too short to measure refreshes' : `${Math.round(lastBatch.refreshHz)} refreshes/s`);
+  setText(ui.refreshRate, lastBatch.refreshHz === null ? '– refreshes/s' : `${Math.round(lastBatch.refreshHz)} refreshes/s`);
   renderTabs();
   renderOutput();
   pendingOutcome = { kind: current.kind, result, size: current.batch.length };
@@ -1231,7 +1232,7 @@ function renderSnapshot() {
   setText(ui.cachePartial, s.partial ? 'partial' : 'complete');
   ui.cachePartial.dataset.partial = String(Boolean(s.partial));
   ui.cacheFatal.hidden = !s.fatal;
-  if (s.fatal) setText(ui.cacheFatal, `${s.fatal.message}${s.fatal.threads ? ` (threads ${[].concat(s.fatal.threads).join(', ')})` : ''}`);
+  if (s.fatal) setText(ui.cacheFatal, fatalText(s.fatal));
   if (batchRunning && running === batchRunning) {
     const now = performance.now();
     if (batchRunning.renders > 0) batchRunning.maxGapMs = Math.max(batchRunning.maxGapMs, now - batchRunning.lastRenderAt);
@@ -1268,6 +1269,13 @@ function refreshRate(batch) {
   return batch.renders >= 3 && span > 0 ? ((batch.renders - 1) / span) * 1000 : null;
 }
 
+/** Go's message and the two workers involved: `[detected by, overlapping with]`. */
+function fatalText(fatal) {
+  const who = (t) => (t === null || t === undefined ? 'outside the pool' : `worker ${t}`);
+  const threads = Array.isArray(fatal.threads) ? ` (${fatal.threads.map(who).join(' and ')})` : '';
+  return `${fatal.message}${threads}`;
+}
+
 function resetLivePanels() {
   cacheTable.clear();
   sparkline.reset();
@@ -1297,13 +1305,13 @@ function renderModes(info) {
   ui.modes.replaceChildren(
     legend,
     ...list.map((m) =>
-      h('label', { class: 'mode', dataset: { mode: m.id } },
+      h('label', { class: 'mode', dataset: { mode: m.id }, title: m.title || m.id },
         h('input', {
           testid: `mode-${m.id}`,
           attrs: { type: 'radio', name: 'cache-mode', value: m.id, checked: m.id === mode },
           on: { change: () => switchMode(m.id) },
         }),
-        h('span', { text: m.title || m.id }),
+        h('span', { text: m.id }),
       ),
     ),
   );
@@ -1316,7 +1324,7 @@ function renderModes(info) {
 
 function renderExplanation() {
   const m = modes().find((x) => x.id === currentMode());
-  setText(ui.modeExplanation, m?.explanation ?? '');
+  ui.modeExplanation.replaceChildren(...(m ? [h('strong', { text: m.title || m.id }), ' ', h('span', { testid: 'mode-explanation-text', text: m.explanation ?? '' })] : []));
 }
 
 async function switchMode(id) {
@@ -1344,7 +1352,7 @@ function renderOutcome({ kind, result, size }, s) {
   lines.push(what);
   const fatal = result.fatal ?? s.fatal;
   if (fatal) {
-    lines.push(`Crashed: “${fatal.message}”. Two workers wrote the unsynchronised map at the same moment; like a Go program, the run is aborted rather than continuing with a corrupted map.`);
+    lines.push(`Crashed: “${fatalText(fatal)}”. Two workers used the unsynchronised map at the same moment; like a Go program, the run is aborted rather than going on with a corrupted map. The examples in flight failed, the rest were cancelled.`);
   } else {
     lines.push(`${plural(s.loads, 'load')}, ${plural(s.duplicateLoads, 'duplicate load')}, ${plural(s.waits, 'wait')}${typeof s.waitMs === 'number' ? ` (${s.waitMs.toFixed(1)} ms waiting)` : ''}, ${plural(s.hits, 'hit')}.`);
     if (mode === 'dashmap') lines.push(s.duplicateLoads === 0 ? 'Single-flight: each provider was loaded once; workers that wanted it meanwhile waited for that load instead of repeating it.' : 'Duplicate loads with dashmap would be a bug.');

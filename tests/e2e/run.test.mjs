@@ -3,7 +3,10 @@
 // thread-count control starts a new worker and says the cache starts cold.
 //
 // "Long" is made of work, not of waiting: the batch holds thousands of conversions, and the test acts as
-// soon as the page has shown progress. Nothing here measures or asserts a duration.
+// soon as the page has shown progress. With `?snapshotLockstep=1` (TEST-ONLY, honoured by converters that
+// have it) each example also waits until the page took a cache snapshot after the previous one, so the
+// panel sees every step and the batch cannot outrun the test, however fast the machine. Nothing here
+// measures or asserts a duration.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SAMPLES } from '../../www/samples.js';
@@ -47,7 +50,7 @@ describe('parallel run: live cache panel, Stop, thread count', { timeout: 600_00
     server = await startDevServer();
     browser = await launchBrowser();
     ({ page, problems } = await openPage(browser));
-    await gotoReady(page, permalinkUrl(server.url, EXAMPLES, { copies: COPIES }));
+    await gotoReady(page, permalinkUrl(server.url, EXAMPLES, { copies: COPIES, query: '?snapshotLockstep=1' }));
   });
 
   after(async () => {

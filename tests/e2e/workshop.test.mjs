@@ -57,7 +57,8 @@ describe('workshop: cache modes, stampede, presenter', { timeout: 600_000 }, () 
     for (const id of ['dashmap', 'mutex', 'check-then-insert', 'go-racy']) assert.ok(ids.includes(id), id);
     for (const m of modes) {
       await selectMode(m.id);
-      assert.equal(await page.textContent('[data-testid="mode-explanation"]'), m.explanation);
+      assert.equal(await page.textContent('[data-testid="mode-explanation-text"]'), m.explanation);
+      assert.equal(await page.getAttribute(`[data-mode="${m.id}"]`, 'title'), m.title);
     }
   });
 
@@ -95,6 +96,9 @@ describe('workshop: cache modes, stampede, presenter', { timeout: 600_000 }, () 
     assert.ok(duplicates > 0, `duplicate loads: ${duplicates}`);
     assert.equal(await page.locator('.counter.alert [data-testid="counter-duplicate-loads"]').count(), 1, 'highlighted');
     assert.match(await page.textContent('[data-testid="workshop-outcome"]'), /loaded the provider again/);
+    // The table shows which provider was loaded more than once.
+    const loads = await page.$$eval('[data-testid="cache-row"]', (rows) => rows.map((r) => Number(r.cells[3].textContent)));
+    assert.ok(loads.some((n) => n > 1), `loads per provider: ${loads}`);
     await page.click('[data-testid="presenter-toggle"]');
     await saveScreenshot(page, 'workshop-check-then-insert');
     await page.click('[data-testid="presenter-toggle"]');

@@ -51,13 +51,16 @@ export class CacheTable {
       seen.add(e.key);
       let row = this.rows.get(e.key);
       if (!row) {
-        row = h('tr', { testid: 'cache-row', dataset: { key: e.key } }, h('th', { attrs: { scope: 'row' }, text: e.key }), h('td'), h('td'), h('td'), h('td'));
+        row = h('tr', { testid: 'cache-row', dataset: { key: e.key } }, h('th', { attrs: { scope: 'row' }, text: e.key }), h('td'), h('td'), h('td'), h('td'), h('td'));
         this.rows.set(e.key, row);
       }
       row.dataset.state = e.state;
-      const [, by, ms, hits, state] = row.cells;
+      const [, by, ms, loads, hits, state] = row.cells;
       setText(by, workerName(e.loadedBy));
       setText(ms, e.state === 'loading' ? '…' : Number(e.loadMs).toFixed(2));
+      // Loads of this key (above 1: duplicates); converters that predate per-key loads leave it out.
+      setText(loads, typeof e.loads === 'number' ? String(e.loads) : '–');
+      loads.classList.toggle('alert', e.loads > 1);
       setText(hits, String(e.hits));
       setText(state, e.state);
     }

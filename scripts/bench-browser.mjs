@@ -105,6 +105,8 @@ const pct = (xs, p) => {
 async function typeAndMeasure(page, text) {
   await page.evaluate(() => {
     window.__lat = [];
+    if (window.__latInstalled) return;
+    window.__latInstalled = true;
     const root = document.getElementById('source-editor').shadowRoot;
     root.addEventListener('input', (ev) => {
       const t0 = ev.timeStamp;

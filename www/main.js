@@ -991,7 +991,12 @@ async function convertAll({ stampede = false } = {}) {
     batch = requestExamples(doc.examples.map((e) => ({ ...e, revisionAtSend: e.revision })), doc.copies);
   }
   const revisions = new Map(doc.examples.map((e) => [e.key, e.revision]));
-  const request = { ...baseRequest(), examples: batch.map(({ id, files }) => ({ id, files })) };
+  const request = {
+    ...baseRequest(),
+    examples: batch.map(({ id, files }) => ({ id, files })),
+    // Full results only for what the output pane shows: the first copy of each of the user's examples.
+    keep: stampede ? [] : doc.examples.map((e) => e.name),
+  };
   running = {
     kind: stampede ? 'stampede' : 'convert',
     batch,
@@ -1062,7 +1067,7 @@ function finishBatch(current, result, wallMs) {
   timeline.render(result, { sentAt: current.sentAt, nameOf });
   const done = result.results.filter((r) => !isCancelled(r));
   const cancelled = result.results.length - done.length;
-  const errors = done.filter((r) => r.diagnostics.some((d) => d.severity === 'error')).length;
+  const errors = done.filter((r) => (r.stripped ? r.counts.error > 0 : r.diagnostics.some((d) => d.severity === 'error'))).length;
   ui.progress.value = result.results.length;
   setText(ui.batchTotal, `${formatMs(result.totalMs)} in the converter · ${formatMs(wallMs)} round trip`);
   ui.batchTotal.dataset.totalMs = String(result.totalMs);
@@ -1107,7 +1112,7 @@ async function recoverBatch(current, request, message) {
       }
       let r;
       try {
-        const { result } = await client.convert({ ...request, latch: undefined, raceLatch: undefined, examples: [{ id: item.id, files: item.files }] });
+        const { result } = await client.convert({ ...request, latch: undefined, raceLatch: undefined, snapshotLockstep: undefined, keep: undefined, examples: [{ id: item.id, files: item.files }] });
         r = result.results[0];
       } catch (e) {
         if (!(e instanceof WorkerCrashed)) throw e;

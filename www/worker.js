@@ -16,9 +16,11 @@
 //         hardwareConcurrency). Without cross-origin isolation there is no pool: batches then run on this
 //         worker's own thread (fallback). Must be sent once, first.
 //     { type: 'convert', batch: number, examples: [{ id, files: { path: text } }], language?: string,
-//       cacheMode?: string, latch?: number, raceLatch?: number, crashOn?: string }
-//         Convert a batch (one at a time). `latch`, `raceLatch` and `crashOn` are TEST-ONLY and forwarded
-//         to the wasm request; leave them out normally (see README, "Test-only switches").
+//       cacheMode?: string, keep?: [id], latch?: number, raceLatch?: number, snapshotLockstep?: true,
+//       crashOn?: string }
+//         Convert a batch (one at a time). With `keep`, only those examples' results come back in full (see
+//         strip()). `latch`, `raceLatch`, `snapshotLockstep` and `crashOn` are TEST-ONLY and forwarded to the
+//         wasm request; leave them out normally (see README, "Test-only URL switches").
 //     { type: 'snapshot', seq: number }      Ask for the cache counters and the batch progress.
 //     { type: 'cancel' }                     Skip the remaining examples of the running batch.
 //     { type: 'resetCache' }                 Empty the provider cache (not while a batch runs).
@@ -176,7 +178,37 @@ async function waitDone(handle) {
 
 const positive = (n) => Number.isInteger(n) && n > 0;
 
-async function convert({ batch, examples, language, cacheMode, latch, raceLatch, crashOn }) {
+/**
+ * The page shows the full result (program, project files, diagnostics) of the examples in `keep` only;
+ * for the others (copies of an example, a stampede) it needs the timing. Stripping them here keeps the
+ * message small, so the page's main thread does not spend a frame or ten deserialising outputs it would
+ * never show. A stripped result keeps its id, worker and times, `outputBytes`, the counts of its
+ * diagnostics by severity, and the `cancelled` / `fatal-error` diagnostic when it has one.
+ */
+function strip(result, keep) {
+  if (!Array.isArray(keep)) return result;
+  const full = new Set(keep);
+  const results = result.results.map((r) => {
+    if (full.has(r.id)) return r;
+    const counts = { error: 0, warning: 0, info: 0 };
+    for (const d of r.diagnostics) counts[d.severity] = (counts[d.severity] ?? 0) + 1;
+    return {
+      id: r.id,
+      worker: r.worker,
+      startMs: r.startMs,
+      endMs: r.endMs,
+      durationMs: r.durationMs,
+      stripped: true,
+      outputBytes: r.output ? r.output.text.length : 0,
+      counts,
+      output: r.output ? { language: r.output.language, path: r.output.path, text: '' } : null,
+      diagnostics: r.diagnostics.filter((d) => d.code === 'cancelled' || d.code === 'fatal-error'),
+    };
+  });
+  return { ...result, results };
+}
+
+async function convert({ batch, examples, language, cacheMode, latch, raceLatch, snapshotLockstep, crashOn, keep }) {
   if (running) {
     post({ type: 'error', batch, message: 'a batch is already running' });
     return;
@@ -184,6 +216,7 @@ async function convert({ batch, examples, language, cacheMode, latch, raceLatch,
   const request = { examples, language: typeof language === 'string' ? language : 'typescript' };
   if (positive(latch)) request.latch = latch;
   if (positive(raceLatch)) request.raceLatch = raceLatch;
+  if (snapshotLockstep === true) request.snapshotLockstep = true;
   if (typeof cacheMode === 'string') request.cacheMode = cacheMode;
   const crashTarget = typeof crashOn === 'string' && examples.some((e) => e.id === crashOn) ? crashOn : null;
   if (crashTarget && crashHook()) request.crashOn = crashTarget;
@@ -222,7 +255,7 @@ async function convert({ batch, examples, language, cacheMode, latch, raceLatch,
       }
       result = hclconv.convertBatchSync(request);
     }
-    post({ type: 'result', batch, result, wallMs: performance.now() - t0 });
+    post({ type: 'result', batch, result: strip(result, keep), wallMs: performance.now() - t0 });
   } catch (e) {
     post({ type: 'error', batch, message: errorText(e) });
   } finally {

@@ -81,8 +81,10 @@ describe('parallel run: live cache panel, Stop, thread count', { timeout: 600_00
     assert.ok(cancelled.length > 0, 'Stop skipped the examples not started yet');
     assert.ok(converted.length > 0, 'the examples started before Stop were converted');
     // Between examples: an example is either converted completely or not at all.
-    for (const r of cancelled) assert.equal(r.output.text, '', r.id);
-    for (const r of converted) assert.ok(r.output.text.length > 0, r.id);
+    for (const r of cancelled) assert.ok(r.output.text === '' && !r.outputBytes, r.id);
+    for (const r of converted) assert.ok(r.output.text.length > 0 || r.outputBytes > 0, r.id);
+    // Only the first copy of each example comes back in full; the copies carry their timing.
+    for (const r of results) assert.equal(Boolean(r.stripped), r.id.includes('#'), r.id);
     assert.match(await page.textContent('[data-testid="batch-status"]'), new RegExp(`${cancelled.length} skipped by Stop`));
     assert.equal(await page.evaluate(() => document.body.dataset.batchOutcome), 'cancelled');
     assert.match(await page.textContent('[data-testid="batch-total"]'), /in the converter/);

@@ -91,17 +91,19 @@ export class ThreadTable {
     const threads = s && Array.isArray(s.threads) ? s.threads : [];
     this.root.hidden = threads.length === 0;
     if (threads.length === 0) return;
-    const rows = threads.map((t) =>
-      h('tr', { testid: 'thread-row', dataset: { thread: String(t.thread) } },
-        h('th', { attrs: { scope: 'row' }, text: workerName(t.thread) }),
-        h('td', { text: String(t.hits ?? 0) }),
-        h('td', { text: String(t.misses ?? 0) }),
-        h('td', { text: String(t.loads ?? 0) }),
-        h('td', { text: String(t.duplicateLoads ?? 0) }),
-        h('td', { text: String(t.waits ?? 0) }),
-      ),
-    );
-    this.root.querySelector('tbody').replaceChildren(...rows);
+    const tbody = this.root.querySelector('tbody');
+    while (tbody.rows.length > threads.length) tbody.deleteRow(-1);
+    threads.forEach((t, i) => {
+      let row = tbody.rows[i];
+      if (!row) {
+        row = h('tr', { testid: 'thread-row' }, h('th', { attrs: { scope: 'row' } }), h('td'), h('td'), h('td'), h('td'), h('td'));
+        tbody.append(row);
+      }
+      row.dataset.thread = String(t.thread);
+      const values = [workerName(t.thread), t.hits, t.misses, t.loads, t.duplicateLoads, t.waits];
+      values.forEach((v, j) => setText(row.cells[j], String(v ?? 0)));
+      row.cells[4].classList.toggle('alert', t.duplicateLoads > 0);
+    });
   }
 }
 

@@ -361,6 +361,15 @@ fn collect_jobs(inputs: &[PathBuf], recursive: bool) -> Vec<Job> {
             }),
         }
     }
+    // Two inputs with the same name (`r/x.tf`, `d/x.tf`) get distinct project folders.
+    let mut seen: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
+    for job in &mut jobs {
+        let count = seen.entry(job.name.clone()).or_insert(0);
+        *count += 1;
+        if *count > 1 {
+            job.name = format!("{}-{count}", job.name);
+        }
+    }
     jobs
 }
 

@@ -659,10 +659,15 @@ fn with_steps(base: Expr, steps: Vec<Step>) -> Expr {
     }
 }
 
-fn template_expr(parts: Vec<TemplatePart>) -> Expr {
+fn template_expr(mut parts: Vec<TemplatePart>) -> Expr {
     match parts.as_slice() {
         [] => Expr::String(String::new()),
         [TemplatePart::Literal(s)] => Expr::String(s.clone()),
+        // `"${x}"` is x itself, with its own type (HCL's rule; common in 0.11-era code and JSON).
+        [TemplatePart::Interpolation(_)] => match parts.pop() {
+            Some(TemplatePart::Interpolation(e)) => e,
+            _ => Expr::Template(parts),
+        },
         _ => Expr::Template(parts),
     }
 }

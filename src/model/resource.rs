@@ -329,7 +329,7 @@ pub(super) fn lower_properties(
                     index,
                     Property {
                         name: property_name(key, field, has_sibling),
-                        value: lowering.lower(&attr.value),
+                        value: lower_field_value(&attr.value, field, lowering),
                         comments: comment_lines(attr.decor().prefix().map(|p| &**p)),
                     },
                 ));
@@ -393,6 +393,71 @@ pub(super) fn lower_properties(
     }));
     properties.sort_by_key(|(position, _)| *position);
     properties.into_iter().map(|(_, p)| p).collect()
+}
+
+/// An attribute's value. When the field is a nested block type written as an object or a list of
+/// objects (attribute syntax, or Terraform JSON), its keys are field names and get Pulumi names;
+/// a single object for a list block becomes a one-element list.
+fn lower_field_value(
+    value: &Expression,
+    field: Option<&FieldMapping>,
+    lowering: &mut ExprLowering,
+) -> Expr {
+    let Some(field) = field.filter(|f| f.max_items_one.is_some() || !f.fields.is_empty()) else {
+        return lowering.lower(value);
+    };
+    match value {
+        Expression::Object(object) => {
+            let renamed = block_object(object, &field.fields, lowering);
+            if field.max_items_one == Some(false) {
+                Expr::List(vec![renamed])
+            } else {
+                renamed
+            }
+        }
+        Expression::Array(items) if items.iter().all(|i| matches!(i, Expression::Object(_))) => {
+            Expr::List(
+                items
+                    .iter()
+                    .filter_map(|i| match i {
+                        Expression::Object(object) => {
+                            Some(block_object(object, &field.fields, lowering))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+            )
+        }
+        other => lowering.lower(other),
+    }
+}
+
+fn block_object(
+    object: &hcl_edit::expr::Object,
+    fields: &HashMap<String, FieldMapping>,
+    lowering: &mut ExprLowering,
+) -> Expr {
+    let mut entries = Vec::new();
+    for (key, value) in object.iter() {
+        let name = match key {
+            hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+            hcl_edit::expr::ObjectKey::Expression(Expression::String(s)) => s.value().clone(),
+            hcl_edit::expr::ObjectKey::Expression(e) => {
+                entries.push((
+                    ObjectKey::Expr(lowering.lower(e)),
+                    lowering.lower(value.expr()),
+                ));
+                continue;
+            }
+        };
+        let field = fields.get(&name);
+        let renamed = property_name(&name, field, |s| fields.contains_key(s));
+        entries.push((
+            ObjectKey::Name(renamed),
+            lower_field_value(value.expr(), field, lowering),
+        ));
+    }
+    Expr::Object(entries)
 }
 
 fn object_of(props: Vec<Property>) -> Expr {

@@ -1,5 +1,7 @@
 //! Text → syntax tree (hcl-edit keeps spans and comments); syntax errors become diagnostics.
 
+mod json;
+
 use crate::diagnostics::{Diagnostic, LineIndex, Reporter, Severity};
 use hcl_edit::structure::Body;
 
@@ -22,51 +24,68 @@ impl SourceFile {
 }
 
 pub fn parse_file(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
-    let lines = LineIndex::new(text);
-    let mut file = SourceFile {
-        path: path.to_string(),
-        text: text.to_string(),
-        lines,
-        body: None,
+    let refused = |message: String, range: Option<std::ops::Range<usize>>| {
+        let file = SourceFile {
+            path: path.to_string(),
+            text: text.to_string(),
+            lines: LineIndex::new(text),
+            body: None,
+        };
+        let mut reporter = Reporter::new(path, text, &file.lines);
+        let code = if range.is_some() {
+            "syntax-error"
+        } else {
+            "file-too-large"
+        };
+        reporter.report(Severity::Error, code, message, range);
+        let diagnostics = reporter.diagnostics;
+        (file, diagnostics)
     };
-    let mut reporter = Reporter::new(path, text, &file.lines);
     if text.len() > MAX_FILE_BYTES {
-        reporter.report(
-            Severity::Error,
-            "file-too-large",
+        return refused(
             format!(
                 "{path} is {} bytes; files above {MAX_FILE_BYTES} bytes are not converted",
                 text.len()
             ),
             None,
         );
-    } else if path.ends_with(".tf.json") {
-        reporter.report(
-            Severity::Error,
-            "unsupported-format",
-            "JSON-syntax Terraform (.tf.json) is not converted yet",
-            None,
-        );
-    } else {
-        match hcl_edit::parser::parse_body(text) {
-            Ok(body) => {
-                let diagnostics = reporter.diagnostics;
-                file.body = Some(body);
-                return (file, diagnostics);
-            }
-            Err(error) => {
-                let offset = error.location().offset();
-                reporter.report(
-                    Severity::Error,
-                    "syntax-error",
-                    format!("invalid HCL: {}", error.message()),
-                    Some(offset..offset),
-                );
-            }
+    }
+    if path.ends_with(".tf.json") {
+        return match json::json_to_hcl(text) {
+            // The HCL twin keeps the JSON's line numbers, so its spans point at the JSON lines.
+            Ok(hcl) => parse_hcl(path, &hcl),
+            Err(error) => refused(error.message, Some(error.range)),
+        };
+    }
+    parse_hcl(path, text)
+}
+
+/// HCL native syntax → syntax tree.
+fn parse_hcl(path: &str, text: &str) -> (SourceFile, Vec<Diagnostic>) {
+    let mut file = SourceFile {
+        path: path.to_string(),
+        text: text.to_string(),
+        lines: LineIndex::new(text),
+        body: None,
+    };
+    match hcl_edit::parser::parse_body(text) {
+        Ok(body) => {
+            file.body = Some(body);
+            (file, Vec::new())
+        }
+        Err(error) => {
+            let offset = error.location().offset();
+            let mut reporter = Reporter::new(path, text, &file.lines);
+            reporter.report(
+                Severity::Error,
+                "syntax-error",
+                format!("invalid HCL: {}", error.message()),
+                Some(offset..offset),
+            );
+            let diagnostics = reporter.diagnostics;
+            (file, diagnostics)
         }
     }
-    let diagnostics = reporter.diagnostics;
-    (file, diagnostics)
 }
 
 #[cfg(test)]

@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// `npm run check:sdk`: converted programs against the real Pulumi SDKs.
+//
+// 1. Picks corpus examples by a committed rule (see `select()`): every doc snippet or module
+//    directory of ../shared/corpus whose resources and data sources all belong to one provider group
+//    (aws, google, azurerm, kubernetes; random may join any group), spread evenly, up to PER_GROUP
+//    per group.
+// 2. Converts them with the release CLI into one project each (TypeScript; Python when
+//    `--python` is given and the emitter exists).
+// 3. Type-checks each group with one checker run and an explicit heap size: tsc --strict against
+//    the pinned @pulumi/* packages in tests/sdk/ts. Reports pass rates, the top error kinds, time and
+//    peak memory.
+// Fails when a generated file contains a suppression (`@ts-ignore`, `as any`, `# type: ignore`).
+// Failures of projects whose conversion reported references to things the example does not declare
+// (doc examples that lean on other examples) are counted apart as input-caused.
+
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const corpus = path.resolve(root, '../shared/corpus');
+const work = path.join(root, 'target/sdk-check');
+const PER_GROUP = Number(process.env.SDK_CHECK_PER_GROUP ?? 100);
+const HEAP_MB = Number(process.env.SDK_CHECK_HEAP_MB ?? 6144);
+const GROUPS = ['aws', 'google', 'azurerm', 'kubernetes'];
+
+function run(cmd, args, options = {}) {
+  const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
+  if (result.status !== 0) {
+    throw new Error(`${cmd} ${args.join(' ')} failed (${result.status})`);
+  }
+  return result;
+}
+
+/** Provider prefixes of every resource and data source in a text. */
+function providersOf(text) {
+  const found = new Set();
+  for (const m of text.matchAll(/^\s*(?:resource|data)\s+"([a-z0-9]+)_[^"]*"/gm)) {
+    found.add(m[1]);
+  }
+  return found;
+}
+
+/** The committed selection rule. */
+function select() {
+  const manifest = fs.readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1);
+  const candidates = new Map(GROUPS.map((g) => [g, []]));
+  const dirs = new Map();
+  for (const line of manifest) {
+    const [, , kind, file, , , tag] = line.split('\t');
+    if (kind === 'snippet' && tag === 'example') {
+      dirs.set(file, [file]);
+    } else if (kind === 'tf') {
+      const dir = path.dirname(file);
+      if (!dirs.has(dir)) dirs.set(dir, []);
+      dirs.get(dir).push(file);
+    }
+  }
+  for (const [input, files] of [...dirs].sort(([a], [b]) => a.localeCompare(b))) {
+    const providers = new Set();
+    for (const f of files) {
+      for (const p of providersOf(fs.readFileSync(path.join(corpus, f), 'utf8'))) providers.add(p);
+    }
+    providers.delete('random');
+    if (providers.size !== 1) continue;
+    const [group] = providers;
+    if (candidates.has(group)) candidates.get(group).push(input);
+  }
+  const chosen = new Map();
+  for (const [group, list] of candidates) {
+    const step = Math.max(1, list.length / PER_GROUP);
+    const picked = [];
+    for (let i = 0; i < list.length && picked.length < PER_GROUP; i += step) {
+      picked.push(list[Math.floor(i)]);
+    }
+    chosen.set(group, picked);
+  }
+  return chosen;
+}
+
+const SUPPRESSIONS = [/@ts-ignore/, /@ts-expect-error/, /@ts-nocheck/, /\bas any\b/, /<any>/, /# type: ignore/, /# pyright: ignore/];
+
+function walk(dir, out = []) {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name !== 'node_modules') walk(p, out);
+    } else out.push(p);
+  }
+  return out;
+}
+
+function convert(group, inputs, language) {
+  const out = path.join(work, language, group);
+  fs.rmSync(out, { recursive: true, force: true });
+  fs.mkdirSync(out, { recursive: true });
+  const result = spawnSync(
+    path.join(root, 'target/release/hclconv'),
+    ['convert', '--language', language, '--format', 'json', '--out', out, ...inputs.map((i) => path.join(corpus, i))],
+    { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  if (!result.stdout) throw new Error(`hclconv failed: ${result.stderr}`);
+  const reports = JSON.parse(result.stdout);
+  // project folder → did the conversion report undeclared references (input-caused failures)?
+  const projects = new Map();
+  for (const r of reports) {
+    if (!r.project) continue;
+    const undeclared = (r.diagnostics ?? []).some((d) => d.code === 'unknown-reference');
+    projects.set(path.resolve(r.project), { input: r.input, undeclared });
+  }
+  return { out, projects };
+}
+
+function checkTypescript(group, out, projects) {
+  const sdk = path.join(root, 'tests/sdk/ts/node_modules');
+  const link = path.join(out, 'node_modules');
+  fs.rmSync(link, { force: true, recursive: true });
+  fs.symlinkSync(sdk, link, 'dir');
+  const started = Date.now();
+  const result = spawnSync(
+    process.execPath,
+    [`--max-old-space-size=${HEAP_MB}`, path.join(root, 'scripts/sdk-check/tsc-check.cjs'), out],
+    { cwd: root, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  if (result.status !== 0 || !result.stdout) throw new Error(`tsc check failed: ${result.stderr}`);
+  const { diagnostics, maxRssKb } = JSON.parse(result.stdout);
+  return summarize(group, projects, diagnostics, seconds, maxRssKb);
+}
+
+function summarize(group, projects, diagnostics, seconds, maxRssKb) {
+  const failing = new Map();
+  const kinds = new Map();
+  for (const d of diagnostics) {
+    const project = [...projects.keys()].find((p) => d.file.startsWith(p + path.sep));
+    if (!project) continue;
+    if (!failing.has(project)) failing.set(project, []);
+    failing.get(project).push(d);
+    const kind = `${d.code}: ${d.message.replace(/'[^']*'/g, "'…'").slice(0, 90)}`;
+    kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+  }
+  let input = 0;
+  for (const p of failing.keys()) if (projects.get(p)?.undeclared) input += 1;
+  const total = projects.size;
+  const failed = failing.size - input;
+  const judged = total - input;
+  return {
+    group,
+    total,
+    passed: total - failing.size,
+    failedOwn: failed,
+    inputCaused: input,
+    rate: judged ? (judged - failed) / judged : 1,
+    seconds,
+    peakMb: Math.round(maxRssKb / 1024),
+    top: [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 8),
+    examples: [...failing]
+      .filter(([p]) => !projects.get(p)?.undeclared)
+      .slice(0, 5)
+      .map(([p, ds]) => `${path.relative(work, ds[0].file)}:${ds[0].line}: ${ds[0].message.slice(0, 160)}`),
+  };
+}
+
+function main() {
+  const languages = ['typescript'];
+  run('bash', ['scripts/sdk-setup.sh']);
+  run('cargo', ['build', '--release', '--quiet', '--bin', 'hclconv']);
+  const chosen = select();
+  const count = [...chosen.values()].reduce((n, l) => n + l.length, 0);
+  console.log(`selected ${count} corpus examples: ${[...chosen].map(([g, l]) => `${g} ${l.length}`).join(', ')}`);
+  const results = [];
+  let suppressions = [];
+  for (const language of languages) {
+    for (const [group, inputs] of chosen) {
+      const { out, projects } = convert(group, inputs, language);
+      for (const file of walk(out)) {
+        if (!/\.(ts|py)$/.test(file)) continue;
+        const text = fs.readFileSync(file, 'utf8');
+        for (const re of SUPPRESSIONS) if (re.test(text)) suppressions.push(`${file}: ${re}`);
+      }
+      results.push({ language, ...checkTypescript(group, out, projects) });
+    }
+  }
+  const lines = [];
+  let own = 0;
+  let judged = 0;
+  for (const r of results) {
+    own += Math.round(r.rate * (r.total - r.inputCaused));
+    judged += r.total - r.inputCaused;
+    lines.push(
+      `${r.language} ${r.group}: ${r.passed}/${r.total} type-check; ${(100 * r.rate).toFixed(1)}% of ${r.total - r.inputCaused} judged ` +
+        `(${r.inputCaused} failures input-caused) — ${r.seconds.toFixed(1)} s, peak ${r.peakMb} MB`,
+    );
+    for (const [kind, n] of r.top) lines.push(`    ${n} × ${kind}`);
+    for (const e of r.examples) lines.push(`    e.g. ${e}`);
+  }
+  lines.push(`overall: ${(100 * own / Math.max(1, judged)).toFixed(1)}% of ${judged} judged projects type-check`);
+  const report = lines.join('\n');
+  fs.mkdirSync(work, { recursive: true });
+  fs.writeFileSync(path.join(work, 'report.txt'), report + '\n');
+  console.log(report);
+  if (suppressions.length) {
+    console.error(`suppressions in generated code:\n${suppressions.join('\n')}`);
+    process.exit(1);
+  }
+}
+
+main();

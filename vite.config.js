@@ -79,6 +79,8 @@ export default defineConfig(({ mode }) => {
       emptyOutDir: true,
       target: 'es2022',
       chunkSizeWarningLimit: 1200,
+      // pool-shim.js is a worker script: it must stay a file of its own (the CSP allows no data: workers).
+      assetsInlineLimit: (file) => (file.endsWith('pool-shim.js') ? false : undefined),
     },
   };
 });

@@ -75,16 +75,30 @@ self.addEventListener('unhandledrejection', (event) => {
   reportCrash(`unhandled rejection: ${errorText(event.reason)}`);
 });
 
-// Watch the pool's Workers (created by wasm-bindgen-rayon through the global constructor).
+// Watch the pool's Workers. wasm-bindgen-rayon creates them through the global constructor with its
+// workerHelpers.js; each is started through ./pool-shim.js instead, which loads that same script and tells
+// us when the thread dies (see there: a trap is an unhandled rejection, which no parent would see).
+const POOL_SHIM = new URL('./pool-shim.js', import.meta.url);
 const NativeWorker = self.Worker;
 if (typeof NativeWorker === 'function') {
   self.Worker = class PoolWorker extends NativeWorker {
-    constructor(...args) {
-      super(...args);
+    constructor(url, options) {
+      const pool = /workerHelpers/.test(String(url)) && options && options.type === 'module';
+      let target = url;
+      if (pool) {
+        target = new URL(POOL_SHIM);
+        target.searchParams.set('helper', new URL(String(url), self.location.href).href);
+      }
+      super(target, options);
       this.addEventListener('error', (event) => {
         event.preventDefault();
         reportCrash(`a pool thread died: ${event.message || 'unknown error'}`);
       });
+      if (pool) {
+        this.addEventListener('message', ({ data }) => {
+          if (data && data.type === 'hclconv-pool-thread-died') reportCrash(`a pool thread died: ${data.message}`);
+        });
+      }
     }
   };
 }

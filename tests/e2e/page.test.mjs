@@ -74,8 +74,9 @@ for (const [name, startServer, screenshots] of [
       const isPage = (u) => new URL(u).pathname.endsWith('/');
       const doc = responses.find((r) => isPage(r.url));
       assert.ok(doc, 'the page response');
-      const workers = responses.filter((r) => /worker/i.test(new URL(r.url).pathname) && /\.js$|worker_file/.test(r.url));
-      assert.ok(workers.length >= 2, `the conversion worker and the pool helper: ${workers.map((w) => w.url)}`);
+      const workers = responses.filter((r) => /worker|pool-shim/i.test(new URL(r.url).pathname) && /\.js(\?|$)/.test(r.url));
+      assert.ok(workers.length >= 3, `the conversion worker, the pool shim and the pool helper: ${workers.map((w) => w.url)}`);
+      assert.ok(workers.some((w) => /pool-shim/.test(w.url)), 'the pool threads start through the shim');
       const wasm = responses.find((r) => r.url.endsWith('.wasm'));
       assert.ok(wasm, 'the wasm response');
       for (const r of [doc, ...workers, wasm]) {

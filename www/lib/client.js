@@ -114,7 +114,15 @@ export class ConverterClient {
         break;
       }
       case 'crashed':
-        this.crash(msg.message, generation);
+        if (!this.info) {
+          // Dying before it was ever ready is no crash to recover from: restarting would loop.
+          this.stopWorker(new Error(msg.message));
+          for (const w of this.readyWaiters) w.reject(new Error(msg.message));
+          this.readyWaiters = [];
+          this.handlers.onFatal(`The converter could not start: ${msg.message}`);
+        } else {
+          this.crash(msg.message, generation);
+        }
         break;
       case 'fatal':
         for (const w of this.readyWaiters) w.reject(new Error(msg.message));

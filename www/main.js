@@ -14,12 +14,14 @@ import { h, byTestId, setText, plural, formatMs } from './lib/dom.js';
 const STORAGE_KEY = 'hclconv.playground.v1';
 const SNAPSHOT_INTERVAL_MS = 50; // 20 Hz while a batch runs
 const SAVE_DELAY_MS = 150;
+const LIVE_DELAY_MS = 350; // convert the shown example this long after the last keystroke
 const body = document.body;
 
 // URL switches. ?threads=N and ?presenter=1 are conveniences; ?latch=N, ?raceLatch=N and ?crashOn=ID are
 // TEST-ONLY (see worker.js and the README) and off unless given.
 const params = new URLSearchParams(location.search);
 const positiveInt = (v) => (v != null && /^\d+$/.test(v) && Number(v) > 0 ? Number(v) : undefined);
+const liveParam = params.get('live'); // ?live=0 / ?live=1 overrides the saved choice
 const testSwitches = {
   latch: positiveInt(params.get('latch')),
   raceLatch: positiveInt(params.get('raceLatch')),
@@ -59,6 +61,7 @@ const ui = {
   outputState: byTestId('output-state'),
   language: byTestId('language'),
   copy: byTestId('copy-output'),
+  live: byTestId('live'),
   downloadAll: byTestId('download-all'),
   diagnostics: byTestId('diagnostics'),
   diagnosticCounts: byTestId('diagnostic-counts'),
@@ -122,6 +125,7 @@ const doc = {
   cacheMode: undefined,
   copies: 1,
   presenter: false,
+  live: true,
 };
 
 /** Converted results: example key -> { result, language, revision, name }. */
@@ -141,6 +145,7 @@ function serialize() {
     cacheMode: doc.cacheMode,
     copies: doc.copies,
     presenter: doc.presenter,
+    live: doc.live,
   };
 }
 
@@ -199,6 +204,7 @@ function loadInitialDocument() {
       if (d) {
         applyDocument(d, { active: saved.active, activeFiles: saved.examples.map((e) => e && e.activeFile) });
         doc.presenter = saved.presenter === true;
+        doc.live = saved.live !== false;
         return 'storage';
       }
     }
@@ -226,6 +232,7 @@ const source = createSourceEditor(ui.sourceHost, {
     file.state = source.view.state;
     ex.revision++;
     scheduleSave();
+    scheduleLive();
     // Typing must stay cheap: the output side is refreshed once per frame, and only what changed.
     if (!outputFrame) outputFrame = requestAnimationFrame(() => {
       outputFrame = 0;
@@ -345,7 +352,8 @@ function renderTabStrip(root, items, options) {
   const existing = new Map([...root.children].map((el) => [el.dataset.key, el]));
   const tabs = items.map((item) => {
     let tab = existing.get(item.key);
-    if (!tab || tab.querySelector('.tab-rename') || tab.dataset.closable !== String(options.canClose)) tab = createTab(root, item.key, options);
+    if (tab && tab.querySelector('.tab-rename')) return tab; // being renamed: leave it alone
+    if (!tab || tab.dataset.closable !== String(options.canClose)) tab = createTab(root, item.key, options);
     if (tab.dataset.name !== item.label) {
       tab.dataset.name = item.label;
       tab.querySelector('.tab-name').textContent = item.label;
@@ -802,6 +810,12 @@ ui.share.addEventListener('click', async () => {
   ui.shareUrl.select();
 });
 
+ui.live.addEventListener('change', () => {
+  doc.live = ui.live.checked;
+  scheduleSave();
+  if (doc.live) scheduleLive();
+});
+
 function setPresenter(on) {
   doc.presenter = on;
   body.classList.toggle('presenter', on);
@@ -890,14 +904,15 @@ function showFatal(text) {
 
 function updateControls() {
   const ready = Boolean(client.info) && !restarting;
-  ui.convert.disabled = !ready || Boolean(running);
-  ui.stop.disabled = !running || !client.info?.pool || running.cancelled;
+  const batch = running && running.kind !== 'live' ? running : null;
+  ui.convert.disabled = !ready || Boolean(batch);
+  ui.stop.disabled = !batch || !client.info?.pool || batch.cancelled;
   ui.threads.disabled = !ready || Boolean(running) || !client.info?.pool;
   ui.resetCache.disabled = !ready || Boolean(running);
-  ui.stampede.disabled = !ready || Boolean(running);
+  ui.stampede.disabled = !ready || Boolean(batch);
   for (const input of ui.modes.querySelectorAll('input')) input.disabled = !ready || Boolean(running) || !client.info?.features.cacheModes;
-  ui.copies.disabled = Boolean(running);
-  if (!running && ready && body.dataset.state !== 'failed') setState('ready');
+  ui.copies.disabled = Boolean(batch);
+  if (!batch && ready && body.dataset.state !== 'failed') setState('ready');
 }
 
 ui.threads.addEventListener('change', async () => {
@@ -964,6 +979,10 @@ function baseRequest() {
 }
 
 async function convertAll({ stampede = false } = {}) {
+  if (running?.kind === 'live') {
+    queuedBatch = { stampede }; // runs as soon as the live conversion is done
+    return;
+  }
   if (running || !client.info || restarting) return;
   let batch;
   if (stampede) {
@@ -1037,6 +1056,54 @@ async function convertAll({ stampede = false } = {}) {
     batchesDone++;
     body.dataset.batchesDone = String(batchesDone);
     requestSnapshot();
+    // Edited while the batch ran: bring the shown example up to date.
+    const ex = activeExample();
+    if (ex && results.get(ex.key)?.revision !== ex.revision) scheduleLive();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Live: the shown example is converted shortly after each edit (a batch of one; the timeline keeps the
+// last real batch). An explicit Convert all waits for it; a running batch defers it.
+
+let liveTimer = 0;
+let liveDone = 0;
+let queuedBatch = null;
+
+function scheduleLive() {
+  clearTimeout(liveTimer);
+  if (doc.live) liveTimer = setTimeout(convertLive, LIVE_DELAY_MS);
+}
+
+async function convertLive() {
+  const ex = activeExample();
+  if (!ex || running || !client.info || restarting) return;
+  const batch = requestExamples([ex], 1);
+  const request = { ...baseRequest(), examples: batch.map(({ id, files }) => ({ id, files })), keep: [ex.name] };
+  delete request.snapshotLockstep; // one example: nothing to watch step by step
+  running = { kind: 'live', batch, revisions: new Map([[ex.key, ex.revision]]), language: doc.language, renders: 0, cancelled: false };
+  const current = running;
+  updateControls();
+  try {
+    const { result } = await client.convert(request);
+    storeResults(current, result.results);
+    liveDone++;
+    body.dataset.liveDone = String(liveDone);
+    renderTabs();
+    renderOutput();
+  } catch (e) {
+    if (e instanceof WorkerCrashed) await recoverBatch(current, request, e.message);
+  } finally {
+    running = null;
+    updateControls();
+    requestSnapshot();
+    if (queuedBatch) {
+      const next = queuedBatch;
+      queuedBatch = null;
+      convertAll(next);
+    } else if (activeExample() && results.get(activeExample().key)?.revision !== activeExample().revision) {
+      scheduleLive();
+    }
   }
 }
 
@@ -1051,7 +1118,7 @@ function nameOf(id) {
 }
 
 function storeResults(current, list) {
-  if (current.kind !== 'convert') return;
+  if (current.kind !== 'convert' && current.kind !== 'live') return;
   const byId = new Map(list.map((r) => [r.id, r]));
   for (const ex of doc.examples) {
     const r = byId.get(ex.name);
@@ -1238,7 +1305,7 @@ function renderSnapshot() {
   ui.cachePartial.dataset.partial = String(Boolean(s.partial));
   ui.cacheFatal.hidden = !s.fatal;
   if (s.fatal) setText(ui.cacheFatal, fatalText(s.fatal));
-  if (batchRunning && running === batchRunning) {
+  if (batchRunning && running === batchRunning && batchRunning.kind !== 'live') {
     const now = performance.now();
     if (batchRunning.renders > 0) batchRunning.maxGapMs = Math.max(batchRunning.maxGapMs, now - batchRunning.lastRenderAt);
     else batchRunning.firstRenderAt = now;
@@ -1386,6 +1453,10 @@ window.hclconvPlayground = Object.freeze({
   get batchesDone() {
     return batchesDone;
   },
+  /** Live conversions of the shown example (not counted in batchesDone). */
+  get liveDone() {
+    return liveDone;
+  },
   get running() {
     return running ? { kind: running.kind, size: running.batch.length, renders: running.renders } : null;
   },
@@ -1419,6 +1490,8 @@ const origin = loadInitialDocument();
 body.dataset.origin = origin;
 setPresenter(doc.presenter || params.get('presenter') === '1');
 ui.copies.value = String(doc.copies);
+if (liveParam === '0' || liveParam === '1') doc.live = liveParam === '1';
+ui.live.checked = doc.live;
 const urlThreads = positiveInt(params.get('threads'));
 if (urlThreads) doc.threads = urlThreads;
 renderGallery();

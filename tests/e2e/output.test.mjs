@@ -33,7 +33,8 @@ describe('output: convert, languages, copy, diagnostics', { timeout: 300_000 }, 
     browser = await launchBrowser();
     await browser.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(server.url).origin });
     ({ page, problems } = await openPage(browser));
-    await gotoReady(page, permalinkUrl(server.url, EXAMPLES));
+    // ?live=0: no conversion as you type here, so that "edited since" stays until the next batch.
+    await gotoReady(page, permalinkUrl(server.url, EXAMPLES, { query: '?live=0' }));
   });
 
   after(async () => {
@@ -54,9 +55,9 @@ describe('output: convert, languages, copy, diagnostics', { timeout: 300_000 }, 
     let text = await outputText(page);
     assert.match(text, /new aws\.s3\.Bucket\("site"/);
     assert.match(await page.textContent('[data-testid="output-state"]'), /^(ok|warning)$/);
-    // Highlighted: CodeMirror marks up keywords and strings of the TypeScript.
-    const highlighted = await page.$$eval('[data-testid="output-editor"] .cm-line span', (spans) => spans.length);
-    assert.ok(highlighted > 10, `highlighted tokens: ${highlighted}`);
+    // Highlighted: CodeMirror marks up keywords and strings of the TypeScript (the parser may finish a
+    // moment after the text is shown).
+    await page.waitForFunction(() => document.querySelector('[data-testid="output-editor"]').shadowRoot.querySelectorAll('.cm-line span').length > 10);
 
     await selectExample(page, 'random-pet');
     text = await outputText(page);
@@ -145,6 +146,19 @@ describe('output: convert, languages, copy, diagnostics', { timeout: 300_000 }, 
       assert.ok(text.length > 0, `${lang.id} output shown`);
       assert.ok(/site/.test(text), `${lang.id}: the bucket is in the program:\n${text}`);
     }
+  });
+
+  test('Live: with it on, the shown example is converted again after an edit', async () => {
+    await page.check('[data-testid="live"]');
+    await selectExample(page, 'random-pet');
+    const before = await page.evaluate(() => window.hclconvPlayground.liveDone);
+    await page.click('[data-testid="source-editor"] .cm-content');
+    await page.keyboard.press('Control+End');
+    // insertText: the text arrives as typed input, without the editor's auto-closing of brackets per key.
+    await page.keyboard.insertText('output "live" {\n  value = "typed"\n}\n');
+    await page.waitForFunction((n) => window.hclconvPlayground.liveDone > n && !/edited/.test(document.querySelector('[data-testid="output-state"]').textContent), before);
+    assert.match(await outputText(page), /export const live = "typed";/);
+    assert.equal((await page.evaluate(() => window.hclconvPlayground.document)).live, true, 'remembered');
   });
 
   test('no page error, console error, failed request or CSP violation', () => {

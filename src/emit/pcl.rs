@@ -139,7 +139,7 @@ fn pcl_names(program: &Program) -> Vec<String> {
         let base = if generated {
             node.name.clone()
         } else {
-            crate::mapping::camel_case(&terraform_name(node))
+            crate::model::identifier_base(&crate::mapping::camel_case(&terraform_name(node)))
         };
         let (suffix, pool) = match &node.kind {
             NodeKind::Output(_) => ("Output", &mut outputs),

@@ -312,7 +312,7 @@ enum Mode {
 pub fn package_identifier(package: &str) -> String {
     match package {
         "kubernetes" => "k8s".to_string(),
-        other => other.replace(|c: char| !c.is_ascii_alphanumeric(), "_"),
+        other => identifier(&other.replace(|c: char| !c.is_ascii_alphanumeric(), "_")),
     }
 }
 

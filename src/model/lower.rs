@@ -999,6 +999,26 @@ pub(super) fn comment_lines(prefix: Option<&str>) -> Vec<String> {
         .collect()
 }
 
+/// A name usable as an identifier in every target language: characters Terraform allows in names
+/// but identifiers do not (`-`, `.`) end a word, camelCase style (`access-policy` → `accessPolicy`).
+pub fn identifier_base(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut upper_next = false;
+    for c in name.chars() {
+        if c.is_ascii_alphanumeric() || c == '_' {
+            if upper_next && !out.is_empty() {
+                out.extend(c.to_uppercase());
+            } else {
+                out.push(c);
+            }
+            upper_next = false;
+        } else {
+            upper_next = true;
+        }
+    }
+    out
+}
+
 /// Unique program identifiers: a clash takes the kind's suffix, then a number.
 #[derive(Default)]
 struct NameTable {
@@ -1009,6 +1029,7 @@ struct NameTable {
 
 impl NameTable {
     fn claim(&mut self, base: &str, suffix: &str) -> String {
+        let base = identifier_base(base);
         let base = if base.is_empty() || base.starts_with(|c: char| c.is_ascii_digit()) {
             format!("_{base}")
         } else {

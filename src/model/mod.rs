@@ -16,7 +16,7 @@ use crate::diagnostics::SourceSpan;
 use std::collections::BTreeSet;
 
 pub use component::lower_example;
-pub use lower::lower_program;
+pub use lower::{identifier_base, lower_program};
 
 pub type NodeId = usize;
 

@@ -117,10 +117,43 @@ function languages() {
   return Array.isArray(list) && list.length ? list : DEFAULT_LANGUAGES;
 }
 
+/**
+ * The modes when the converter has the four-mode cache (its snapshots count `evictions`) but not yet
+ * the `cacheModes()` / `setCacheMode()` exports: the batch option `cacheMode` switches it then.
+ */
+const BATCH_ONLY_MODES = [
+  { id: 'dashmap', title: 'DashMap with single-flight loads', explanation: 'A sharded concurrent map: the first worker that misses a provider loads it, the others wait for that load. Loads equal the providers, duplicate loads stay at 0.' },
+  { id: 'mutex', title: 'Mutex<HashMap>, locked during the load', explanation: 'One lock around the map, held while a provider loads: correct, but every lookup queues behind it. Waits climb; loads stay at one per provider.' },
+  { id: 'check-then-insert', title: 'Check, then insert', explanation: 'Look up, and on a miss load and insert: each step is safe, the pair is not. Workers that miss the same provider at once all load it: duplicate loads.' },
+  { id: 'go-racy', title: 'Go map without a lock (simulated)', explanation: "What Go does with a plain map shared by goroutines: overlapping writes are detected and the run dies with 'fatal error: concurrent map writes'." },
+];
+
+function batchCacheMode() {
+  try {
+    return 'evictions' in hclconv.cacheSnapshot();
+  } catch {
+    return false;
+  }
+}
+
 function cacheModes() {
-  if (!has('cacheModes')) return null;
-  const list = optional('cacheModes')();
-  return Array.isArray(list) && list.length ? list : null;
+  if (has('cacheModes')) {
+    const list = optional('cacheModes')();
+    if (Array.isArray(list) && list.length) return list;
+  }
+  return batchCacheMode() ? BATCH_ONLY_MODES : null;
+}
+
+/** Switches the cache mode and empties the cache. */
+function switchCacheMode(mode) {
+  if (has('setCacheMode')) {
+    optional('setCacheMode')(mode);
+  } else {
+    // An empty batch with the option switches the mode (emptying the cache when it changes) …
+    hclconv.convertBatchSync({ examples: [], language: 'typescript', cacheMode: mode });
+    // … and a switch to the same mode empties it too, as setCacheMode does.
+    hclconv.resetCache();
+  }
 }
 
 function crashHook() {
@@ -170,7 +203,7 @@ async function start(requested) {
     cacheMode,
     features: {
       languages: has('languages'),
-      cacheModes: has('cacheModes') && has('setCacheMode'),
+      cacheModes: (has('cacheModes') && has('setCacheMode')) || batchCacheMode(),
       crashHook: crashHook(),
     },
   });
@@ -323,11 +356,11 @@ self.addEventListener('message', ({ data }) => {
     case 'setCacheMode':
       if (running) {
         post({ type: 'error', message: 'cannot switch the cache mode while a batch runs' });
-      } else if (!has('setCacheMode')) {
+      } else if (!has('setCacheMode') && !batchCacheMode()) {
         post({ type: 'error', message: 'this build of the converter has a single cache mode' });
       } else {
         try {
-          optional('setCacheMode')(data.mode);
+          switchCacheMode(data.mode);
           post({ type: 'cacheMode', mode: hclconv.cacheSnapshot().mode ?? data.mode });
         } catch (e) {
           post({ type: 'error', message: `setCacheMode: ${errorText(e)}` });

@@ -774,6 +774,7 @@ ui.language.addEventListener('change', () => {
   renderOutput();
   // Convert again in the new language when there is something converted to show.
   if (results.size > 0 && !running) convertAll();
+  else scheduleLive();
 });
 
 // ---------------------------------------------------------------------------------------------------
@@ -1504,4 +1505,8 @@ client.start(doc.threads).then(() => {
     return client.setCacheMode(doc.cacheMode).then(() => renderModes(client.info));
   }
   return undefined;
-}).then(() => requestSnapshot(), () => {});
+}).then(() => {
+  requestSnapshot();
+  // Something to look at straight away: the shown example (Live).
+  if (doc.live) convertLive();
+}, () => {});

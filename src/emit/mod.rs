@@ -2,6 +2,7 @@
 
 pub mod pcl;
 pub mod project;
+pub mod python;
 pub mod typescript;
 
 pub use project::ProjectFile;
@@ -20,15 +21,18 @@ pub enum Language {
     #[serde(alias = "ts")]
     Typescript,
     Pcl,
+    #[serde(alias = "py")]
+    Python,
 }
 
 impl Language {
-    pub const ALL: &'static [Language] = &[Language::Typescript, Language::Pcl];
+    pub const ALL: &'static [Language] = &[Language::Typescript, Language::Pcl, Language::Python];
 
     pub fn name(self) -> &'static str {
         match self {
             Language::Typescript => "typescript",
             Language::Pcl => "pcl",
+            Language::Python => "python",
         }
     }
 
@@ -37,6 +41,7 @@ impl Language {
         match self {
             Language::Typescript => "index.ts",
             Language::Pcl => "main.pp",
+            Language::Python => "__main__.py",
         }
     }
 
@@ -45,6 +50,7 @@ impl Language {
         match self {
             Language::Typescript => "TypeScript",
             Language::Pcl => "PCL",
+            Language::Python => "Python",
         }
     }
 
@@ -52,6 +58,7 @@ impl Language {
         match name {
             "ts" | "typescript" => Some(Language::Typescript),
             "pcl" | "pp" => Some(Language::Pcl),
+            "python" | "py" => Some(Language::Python),
             _ => None,
         }
     }
@@ -142,6 +149,17 @@ fn emit_program(
             own.append(&mut files);
             files = own;
             (output.text, output.diagnostics)
+        }
+        Language::Python => {
+            let (text, d) = python::emit(program);
+            files.push(ProjectFile {
+                path: language.main_file().to_string(),
+                text: text.clone(),
+            });
+            let (component_files, component_diagnostics) = python::emit_components(program);
+            diagnostics.extend(component_diagnostics);
+            files.extend(component_files);
+            (text, d)
         }
     };
     let (text, main_diagnostics) = main;

@@ -58,6 +58,7 @@ pub fn project_files(
         path: "Pulumi.yaml".into(),
         text: pulumi_yaml(&name, language, program),
     }];
+    let requirements = requirements_txt(program, &program_files);
     files.extend(program_files.iter().cloned());
     // Component programs bring their own packages; `std` is used by emitters for some functions.
     let mut all = program.packages.clone();
@@ -82,6 +83,10 @@ pub fn project_files(
                 text: TSCONFIG.into(),
             });
         }
+        Language::Python => files.push(ProjectFile {
+            path: "requirements.txt".into(),
+            text: requirements,
+        }),
         Language::Pcl => {}
     }
     files
@@ -92,9 +97,14 @@ fn pulumi_yaml(name: &str, language: Language, program: &Program) -> String {
         Language::Typescript => "nodejs",
         // A PCL program is what `pulumi convert` writes first; Pulumi's own tests mark it so.
         Language::Pcl => "terraform",
+        // As `pulumi new python` writes it: pip installs requirements.txt into ./venv.
+        Language::Python => {
+            "\n    name: python\n    options:\n        toolchain: pip\n        virtualenv: venv"
+        }
     };
+    let separator = if runtime.starts_with('\n') { "" } else { " " };
     let mut out = format!(
-        "name: {name}\nruntime: {runtime}\ndescription: Converted from Terraform by hclconv\n"
+        "name: {name}\nruntime:{separator}{runtime}\ndescription: Converted from Terraform by hclconv\n"
     );
     if !program.stack_config.is_empty() {
         out.push_str("config:\n");
@@ -137,6 +147,57 @@ pub fn json_string(text: &str) -> String {
     }
     out.push('"');
     out
+}
+
+/// `requirements.txt`: the Pulumi SDK, each package the program imports (`import pulumi_aws as aws`,
+/// `pulumi_std` included when the program calls it) within its major version, and PyYAML when used.
+fn requirements_txt(program: &Program, program_files: &[ProjectFile]) -> String {
+    let mut packages: Vec<String> = program.packages.iter().cloned().collect();
+    let mut yaml = false;
+    for file in program_files.iter().filter(|f| f.path.ends_with(".py")) {
+        for line in file.text.lines() {
+            if line == "import yaml" {
+                yaml = true;
+            }
+            let imported = line
+                .strip_prefix("import pulumi_")
+                .and_then(|rest| rest.split(" as ").next());
+            if let Some(module) = imported {
+                let package = program
+                    .packages
+                    .iter()
+                    .find(|p| p.replace(|c: char| !c.is_ascii_alphanumeric(), "_") == module)
+                    .cloned()
+                    .unwrap_or_else(|| module.to_string());
+                packages.push(package);
+            }
+        }
+    }
+    packages.sort();
+    packages.dedup();
+    let mut out = format!("pulumi{}\n", pip_range("pulumi"));
+    for package in &packages {
+        let _ = writeln!(out, "pulumi-{package}{}", pip_range(package));
+    }
+    if yaml {
+        out.push_str("pyyaml>=6.0,<7.0\n");
+    }
+    out
+}
+
+/// `>=7.48.0,<8.0.0` from the table, or no bound for a package it does not know.
+fn pip_range(package: &str) -> String {
+    let Some(version) = sdk_version(package) else {
+        return String::new();
+    };
+    let major = version
+        .split('.')
+        .next()
+        .and_then(|m| m.parse::<u64>().ok());
+    match major {
+        Some(major) => format!(">={version},<{}.0.0", major + 1),
+        None => format!(">={version}"),
+    }
 }
 
 fn npm_range(package: &str) -> String {
@@ -249,6 +310,28 @@ mod tests {
         assert_eq!(sdk_version("aws"), Some("7.48.0"));
         assert_eq!(sdk_version("gcp"), Some("9.37.0"));
         assert_eq!(sdk_version("nope"), None);
+    }
+
+    #[test]
+    fn python_projects_pin_their_imports() {
+        let program = Program {
+            packages: ["aws".to_string(), "kubernetes".to_string()].into(),
+            ..Program::default()
+        };
+        let main = ProjectFile {
+            path: "__main__.py".into(),
+            text: "import json\n\nimport pulumi\nimport pulumi_aws as aws\nimport pulumi_std as std\nimport yaml\n"
+                .into(),
+        };
+        let files = project_files("demo", Language::Python, &program, vec![main]);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(paths, ["Pulumi.yaml", "__main__.py", "requirements.txt"]);
+        let yaml = &files[0].text;
+        assert!(yaml.starts_with("name: demo\nruntime:\n    name: python\n    options:\n        toolchain: pip\n        virtualenv: venv\n"), "{yaml}");
+        assert_eq!(
+            files[2].text,
+            "pulumi>=3.270.0,<4.0.0\npulumi-aws>=7.48.0,<8.0.0\npulumi-kubernetes>=4.32.0,<5.0.0\npulumi-std>=2.2.0,<3.0.0\npyyaml>=6.0,<7.0\n"
+        );
     }
 
     #[test]

@@ -122,3 +122,19 @@ describe('zip', () => {
     assert.deepEqual(projectFiles({ output: { path: 'main.pp', text: 'x' } }), [{ path: 'main.pp', text: 'x' }]);
   });
 });
+
+describe('safety', () => {
+  test('no page script parses strings as HTML or code', async () => {
+    const { readdir, readFile } = await import('node:fs/promises');
+    const { join } = await import('node:path');
+    const www = new URL('../../www/', import.meta.url).pathname;
+    const files = [...(await readdir(www)).filter((f) => f.endsWith('.js')), ...(await readdir(join(www, 'lib'))).map((f) => `lib/${f}`)];
+    assert.ok(files.length >= 10, files.join(' '));
+    for (const f of files) {
+      const text = await readFile(join(www, f), 'utf8');
+      for (const bad of [/\.innerHTML\b/, /\.outerHTML\b/, /insertAdjacentHTML/, /document\.write/, /\beval\(/, /new Function\(/, /setAttribute\(\s*['"]style/]) {
+        assert.doesNotMatch(text, bad, `${f} uses ${bad}`);
+      }
+    }
+  });
+});

@@ -6,7 +6,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { NEW_EXAMPLE_TEXT } from '../../www/samples.js';
+import { GALLERY, NEW_EXAMPLE_TEXT } from '../../www/samples.js';
 import { GOOD_EXAMPLES } from './examples.mjs';
 import {
   gotoReady,
@@ -167,6 +167,24 @@ describe('editing: tabs, files, paste, drop, folders, reload, permalink', { time
     const ex = (await documentOf(page)).examples.find((e) => e.name === 'network');
     assert.deepEqual(ex.files.map((f) => f.path), ['main.tf', 'variables.tf', 'modules/subnet/main.tf']);
     assert.deepEqual(await fileTabs(page), ['main.tf', 'variables.tf', 'modules/subnet/main.tf']);
+  });
+
+  test('the gallery opens built-in examples as new tabs (keyboard: Escape closes it)', async () => {
+    await page.click('[data-testid="open-gallery"]');
+    assert.equal(await page.isVisible('[data-testid="gallery-dialog"]'), true);
+    assert.equal(await page.locator('[data-testid="gallery-item"]').count(), GALLERY.length);
+    await page.click('[data-testid="gallery-item"][data-id="lambda-api"]');
+    assert.equal(await page.isVisible('[data-testid="gallery-dialog"]'), false);
+    let tabs = await readTabs(page);
+    assert.deepEqual(tabs.find((t) => t.selected), { name: 'lambda-api', selected: true, status: tabs.find((t) => t.selected).status });
+    assert.equal(await sourceText(page), GALLERY.find((g) => g.id === 'lambda-api').files['main.tf']);
+    await page.click('[data-testid="open-gallery"]');
+    await page.keyboard.press('Escape');
+    assert.equal(await page.isVisible('[data-testid="gallery-dialog"]'), false);
+    // Closing what was added keeps the rest of this file's document as it was.
+    await page.click('[data-testid="example-tab"][data-name="lambda-api"] [data-testid="close-example-tab"]');
+    tabs = await readTabs(page);
+    assert.ok(!tabs.some((t) => t.name === 'lambda-api'));
   });
 
   test('a reload restores every tab, file and unsaved keystroke', async () => {

@@ -77,6 +77,30 @@ describe('worker crash: restart, blame, carry on', { timeout: 300_000 }, () => {
     assert.ok(new Set(results.map((r) => r.worker)).size >= 2, 'on the new pool');
   });
 
+  test('pool-shim.js reports a pool thread that traps or overflows its stack inside its async loop', async () => {
+    // The real helper's structure with a thread that dies: the shim must pass the early init message on
+    // and turn the unhandled rejection into a message (a parent never sees a rejection on its own).
+    const helper = new URL('/@fs' + new URL('./fixtures/crashing-pool-helper.js', import.meta.url).pathname, server.url).href;
+    for (const crash of ['trap', 'stack-overflow']) {
+      const messages = await page.evaluate(({ helper, crash }) => new Promise((resolve) => {
+        const got = [];
+        const url = new URL('/pool-shim.js', location.href);
+        url.searchParams.set('helper', helper);
+        const worker = new Worker(url, { type: 'module' });
+        worker.addEventListener('message', ({ data }) => {
+          got.push(data);
+          if (data.type === 'hclconv-pool-thread-died') {
+            worker.terminate();
+            resolve(got);
+          }
+        });
+        worker.postMessage({ type: 'wasm_bindgen_worker_init', crash }); // before the helper has loaded
+      }), { helper, crash });
+      assert.deepEqual(messages.map((m) => m.type), ['wasm_bindgen_worker_ready', 'hclconv-pool-thread-died'], crash);
+      assert.match(messages[1].message, crash === 'trap' ? /^RuntimeError: unreachable$/ : /^RangeError: Maximum call stack size exceeded$/);
+    }
+  });
+
   test('no page error, console error, failed request or CSP violation', () => {
     assert.deepEqual(problems, []);
   });

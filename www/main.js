@@ -1057,9 +1057,8 @@ async function convertAll({ stampede = false } = {}) {
     batchesDone++;
     body.dataset.batchesDone = String(batchesDone);
     requestSnapshot();
-    // Edited while the batch ran: bring the shown example up to date.
-    const ex = activeExample();
-    if (ex && results.get(ex.key)?.revision !== ex.revision) scheduleLive();
+    // Edited (or the language switched) while the batch ran: bring the shown example up to date.
+    if (shownIsStale()) scheduleLive();
   }
 }
 
@@ -1070,6 +1069,13 @@ async function convertAll({ stampede = false } = {}) {
 let liveTimer = 0;
 let liveDone = 0;
 let queuedBatch = null;
+
+/** The shown example's output is missing, older than its text, or in another language. */
+function shownIsStale() {
+  const ex = activeExample();
+  const entry = ex && results.get(ex.key);
+  return Boolean(ex) && (!entry || entry.revision !== ex.revision || entry.language !== doc.language);
+}
 
 function scheduleLive() {
   clearTimeout(liveTimer);
@@ -1084,10 +1090,12 @@ async function convertLive() {
   delete request.snapshotLockstep; // one example: nothing to watch step by step
   running = { kind: 'live', batch, revisions: new Map([[ex.key, ex.revision]]), language: doc.language, renders: 0, cancelled: false };
   const current = running;
+  let converted = false;
   updateControls();
   try {
     const { result } = await client.convert(request);
     storeResults(current, result.results);
+    converted = true;
     liveDone++;
     body.dataset.liveDone = String(liveDone);
     renderTabs();
@@ -1102,8 +1110,8 @@ async function convertLive() {
       const next = queuedBatch;
       queuedBatch = null;
       convertAll(next);
-    } else if (activeExample() && results.get(activeExample().key)?.revision !== activeExample().revision) {
-      scheduleLive();
+    } else if (converted && shownIsStale()) {
+      scheduleLive(); // edited again meanwhile
     }
   }
 }

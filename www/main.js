@@ -84,6 +84,8 @@ const ui = {
   modes: byTestId('cache-modes'),
   modeExplanation: byTestId('mode-explanation'),
   stampede: byTestId('stampede'),
+  ttlControl: byTestId('ttl-control'),
+  ttl: byTestId('ttl'),
   stampedeSize: byTestId('stampede-size'),
   outcome: byTestId('workshop-outcome'),
   gallery: byTestId('gallery-dialog'),
@@ -146,6 +148,7 @@ function serialize() {
     copies: doc.copies,
     presenter: doc.presenter,
     live: doc.live,
+    cacheTtl: doc.cacheTtl ?? null,
   };
 }
 
@@ -205,6 +208,7 @@ function loadInitialDocument() {
         applyDocument(d, { active: saved.active, activeFiles: saved.examples.map((e) => e && e.activeFile) });
         doc.presenter = saved.presenter === true;
         doc.live = saved.live !== false;
+        if (typeof saved.cacheTtl === 'number' && saved.cacheTtl >= 0) doc.cacheTtl = saved.cacheTtl;
         return 'storage';
       }
     }
@@ -912,6 +916,7 @@ function updateControls() {
   ui.resetCache.disabled = !ready || Boolean(running);
   ui.stampede.disabled = !ready || Boolean(batch);
   for (const input of ui.modes.querySelectorAll('input')) input.disabled = !ready || Boolean(running) || !client.info?.features.cacheModes;
+  ui.ttl.disabled = !ready || Boolean(running);
   ui.copies.disabled = Boolean(batch);
   if (!batch && ready && body.dataset.state !== 'failed') setState('ready');
 }
@@ -1396,6 +1401,11 @@ function renderModes(info) {
       ),
     ),
   );
+  ui.ttlControl.hidden = !info.features.cacheTtl;
+  if (info.features.cacheTtl && doc.cacheTtl !== undefined && doc.cacheTtl !== null) {
+    ui.ttl.value = String(doc.cacheTtl);
+    client.setCacheTtl(doc.cacheTtl).catch(() => {});
+  }
   if (!info.features.cacheModes) {
     ui.modes.append(h('p', { class: 'muted small', text: 'This build of the converter has one cache implementation; the others (mutex, check-then-insert, go-racy) come with a newer build.' }));
   }
@@ -1407,6 +1417,20 @@ function renderExplanation() {
   const m = modes().find((x) => x.id === currentMode());
   ui.modeExplanation.replaceChildren(...(m ? [h('strong', { text: m.title || m.id }), ' ', h('span', { testid: 'mode-explanation-text', text: m.explanation ?? '' })] : []));
 }
+
+ui.ttl.addEventListener('change', async () => {
+  const raw = ui.ttl.value.trim();
+  const ms = raw === '' ? null : Math.max(0, Number(raw));
+  if (ms !== null && !Number.isFinite(ms)) return;
+  try {
+    await client.setCacheTtl(ms);
+    doc.cacheTtl = ms;
+    scheduleSave();
+    showNotice(ms === null ? 'Cache entries no longer expire.' : `Cache entries now expire ${ms} ms after their load: later lookups load them again (evictions).`);
+  } catch (e) {
+    showNotice(`The time to live could not be set: ${e.message}`);
+  }
+});
 
 async function switchMode(id) {
   if (running) return;

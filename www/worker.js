@@ -25,6 +25,7 @@
 //     { type: 'cancel' }                     Skip the remaining examples of the running batch.
 //     { type: 'resetCache' }                 Empty the provider cache (not while a batch runs).
 //     { type: 'setCacheMode', mode: string } Switch the cache implementation (empties it; not while a batch runs).
+//     { type: 'setCacheTtl', ms: number|null } Entries expire ms after their load (null: never).
 //
 //   worker -> page
 //     { type: 'ready', version, isolated, pool, threads, hardwareConcurrency, initMs, poolMs, notice?,
@@ -34,7 +35,7 @@
 //         of the wasm has a single cache implementation.
 //     { type: 'result', batch, result, wallMs }   `result` is the wasm BatchResult (results in request order).
 //     { type: 'snapshot', seq, snapshot | null, error?, progress: { batch, completed, total } | null }
-//     { type: 'cacheReset' } / { type: 'cacheMode', mode }
+//     { type: 'cacheReset' } / { type: 'cacheMode', mode } / { type: 'cacheTtl', ms }
 //     { type: 'error', batch?, message }          A failed batch or request; the worker stays usable.
 //     { type: 'crashed', batch?, message }        A pool thread (or this worker) died: replace the worker.
 //     { type: 'fatal', message }                  The wasm could not be loaded at all.
@@ -202,6 +203,7 @@ async function start(requested) {
     cacheModes: cacheModes(),
     cacheMode,
     features: {
+      cacheTtl: has('setCacheTtl'),
       languages: has('languages'),
       cacheModes: (has('cacheModes') && has('setCacheMode')) || batchCacheMode(),
       crashHook: crashHook(),
@@ -364,6 +366,20 @@ self.addEventListener('message', ({ data }) => {
           post({ type: 'cacheMode', mode: hclconv.cacheSnapshot().mode ?? data.mode });
         } catch (e) {
           post({ type: 'error', message: `setCacheMode: ${errorText(e)}` });
+        }
+      }
+      break;
+    case 'setCacheTtl':
+      if (running) {
+        post({ type: 'error', message: 'cannot change the time to live while a batch runs' });
+      } else if (!has('setCacheTtl')) {
+        post({ type: 'error', message: 'this build of the converter has no time to live' });
+      } else {
+        try {
+          optional('setCacheTtl')(data.ms ?? undefined);
+          post({ type: 'cacheTtl', ms: data.ms ?? null });
+        } catch (e) {
+          post({ type: 'error', message: `setCacheTtl: ${errorText(e)}` });
         }
       }
       break;

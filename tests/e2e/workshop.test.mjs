@@ -131,6 +131,25 @@ describe('workshop: cache modes, stampede, presenter', { timeout: 600_000 }, () 
     assert.equal(await page.isVisible('[data-testid="cache-fatal"]'), false);
   });
 
+  test('time to live: entries that expire at once are loaded again, and the panel counts evictions', async (t) => {
+    const features = await page.evaluate(() => window.hclconvPlayground.info.features);
+    if (!features.cacheTtl) return t.skip('needs setCacheTtl() from the converter');
+    assert.equal(await page.isVisible('[data-testid="ttl"]'), true);
+    await selectMode('dashmap');
+    await page.fill('[data-testid="ttl"]', '0');
+    await page.press('[data-testid="ttl"]', 'Tab');
+    await page.waitForFunction(() => /expire 0 ms after their load/.test(document.querySelector('[data-testid="notice-text"]').textContent));
+    // The stampede asks for each provider many times: every lookup after the first finds it expired.
+    await stampede();
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="counter-evictions"]').textContent) > 0);
+    assert.ok((await counter(page, 'loads')) > (await page.locator('[data-testid="cache-row"]').count()), 'providers are loaded again');
+    // Back to entries that never expire (remembered, like every option).
+    await page.fill('[data-testid="ttl"]', '');
+    await page.press('[data-testid="ttl"]', 'Tab');
+    await page.waitForFunction(() => /no longer expire/.test(document.querySelector('[data-testid="notice-text"]').textContent));
+    assert.equal((await page.evaluate(() => window.hclconvPlayground.document)).cacheTtl, null);
+  });
+
   test('presenter mode is remembered', async () => {
     await page.click('[data-testid="presenter-toggle"]');
     await page.waitForFunction(() => (localStorage.getItem('hclconv.playground.v1') || '').includes('"presenter":true'));

@@ -95,6 +95,7 @@ export class ConverterClient {
       }
       case 'cacheReset':
       case 'cacheMode':
+      case 'cacheTtl':
         if (this.simple) {
           this.simple.resolve(msg);
           this.simple = null;
@@ -157,13 +158,18 @@ export class ConverterClient {
     });
   }
 
+  /** A cache request (reset, mode, time to live); they are answered in order, one at a time. */
   request(message) {
-    if (!this.worker || !this.info) return Promise.reject(new Error('the converter is not ready'));
-    if (this.simple) return Promise.reject(new Error('another request is in progress'));
-    return new Promise((resolve, reject) => {
-      this.simple = { resolve, reject };
-      this.worker.postMessage(message);
-    });
+    const send = () => {
+      if (!this.worker || !this.info) return Promise.reject(new Error('the converter is not ready'));
+      return new Promise((resolve, reject) => {
+        this.simple = { resolve, reject };
+        this.worker.postMessage(message);
+      });
+    };
+    const result = (this.requestChain ?? Promise.resolve()).then(send, send);
+    this.requestChain = result.catch(() => {});
+    return result;
   }
 
   resetCache() {
@@ -172,5 +178,9 @@ export class ConverterClient {
 
   setCacheMode(mode) {
     return this.request({ type: 'setCacheMode', mode });
+  }
+
+  setCacheTtl(ms) {
+    return this.request({ type: 'setCacheTtl', ms });
   }
 }

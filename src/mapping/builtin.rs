@@ -1,96 +1,61 @@
-//! Decodes the small built-in table (`builtin.txt`) for one provider on demand.
+//! Terraform types that belong to no provider: `null_resource` (the `null` provider, which Pulumi does not
+//! bridge) and `terraform_data` (built into Terraform). Neither has a Pulumi package, so neither is in the
+//! mapping data; the converter asks [`builtin_kind`] before loading any provider for them.
+//!
+//! Decision: they are not mapped to a placeholder resource (Pulumi has no `null` package) nor to
+//! `command:local:Command` (that would run commands the Terraform program never ran). Both exist only to
+//! carry values and to order or re-trigger provisioners, which Pulumi expresses without a resource:
+//! a converter reports `no-pulumi-equivalent` with [`BuiltinType::note`] and keeps the values — the
+//! `input` of `terraform_data` (its `output` is that value), the `triggers` of `null_resource` — as plain
+//! values, so that references to them still resolve.
 
-use super::{FieldMapping, MappingError, ProviderMapping, TypeMapping};
-use std::collections::HashMap;
-
-const TABLE: &str = include_str!("builtin.txt");
-
-/// Loads one provider's mapping (Terraform provider name, e.g. `google`) from the built-in table.
-pub fn load_builtin(provider: &str) -> Result<ProviderMapping, MappingError> {
-    let mut mapping: Option<ProviderMapping> = None;
-    for (index, raw) in TABLE.lines().enumerate() {
-        let line = raw.trim();
-        if line.is_empty() || line.starts_with('#') {
-            continue;
-        }
-        let mut words = line.split_whitespace();
-        let kind = words.next().unwrap_or_default();
-        let malformed = |reason: &str| MappingError::Malformed {
-            provider: provider.to_string(),
-            line: index + 1,
-            reason: reason.to_string(),
-        };
-        match kind {
-            "provider" => {
-                if mapping.is_some() {
-                    break; // the next provider's section starts
-                }
-                let (Some(name), Some(package)) = (words.next(), words.next()) else {
-                    return Err(malformed("provider line needs a name and a package"));
-                };
-                if name == provider {
-                    mapping = Some(ProviderMapping {
-                        provider: name.to_string(),
-                        package: package.to_string(),
-                        ..Default::default()
-                    });
-                }
-            }
-            "resource" | "data" => {
-                let Some(current) = mapping.as_mut() else {
-                    continue;
-                };
-                let (Some(tf_type), Some(token)) = (words.next(), words.next()) else {
-                    return Err(malformed("type line needs a type and a token"));
-                };
-                let mut fields = HashMap::new();
-                for spec in words {
-                    insert_field(&mut fields, spec).map_err(|r| malformed(&r))?;
-                }
-                let entry = TypeMapping {
-                    token: token.to_string(),
-                    fields,
-                };
-                let table = if kind == "resource" {
-                    &mut current.resources
-                } else {
-                    &mut current.data_sources
-                };
-                table.insert(tf_type.to_string(), entry);
-            }
-            _ => return Err(malformed("unknown line kind")),
-        }
-    }
-    mapping.ok_or_else(|| MappingError::UnknownProvider(provider.to_string()))
+/// A provider-less built-in Terraform type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BuiltinType {
+    /// `null_resource`: `triggers` plus provisioners.
+    NullResource,
+    /// `terraform_data`: `input`/`output` plus `triggers_replace` and provisioners.
+    TerraformData,
 }
 
-/// `a.b=1`, `a=n:names`, `filename=:code` → nested [`FieldMapping`]s.
-fn insert_field(fields: &mut HashMap<String, FieldMapping>, spec: &str) -> Result<(), String> {
-    let (path, value) = spec
-        .split_once('=')
-        .ok_or_else(|| format!("field `{spec}` has no `=`"))?;
-    let (flag, name) = match value.split_once(':') {
-        Some((flag, name)) => (flag, Some(name.to_string())),
-        None => (value, None),
-    };
-    let max_items_one = match flag {
-        "1" => Some(true),
-        "n" => Some(false),
-        "" => None,
-        other => return Err(format!("unknown flag `{other}` in `{spec}`")),
-    };
-    let mut level = fields;
-    let mut parts = path.split('.').peekable();
-    while let Some(part) = parts.next() {
-        let field = level.entry(part.to_string()).or_default();
-        if parts.peek().is_none() {
-            field.max_items_one = max_items_one;
-            field.name = name;
-            return Ok(());
-        }
-        level = &mut field.fields;
+/// Whether a Terraform type is one of the provider-less built-ins.
+pub fn builtin_kind(tf_type: &str) -> Option<BuiltinType> {
+    match tf_type {
+        "null_resource" => Some(BuiltinType::NullResource),
+        "terraform_data" => Some(BuiltinType::TerraformData),
+        _ => None,
     }
-    Err(format!("empty field path in `{spec}`"))
+}
+
+impl BuiltinType {
+    pub fn tf_type(self) -> &'static str {
+        match self {
+            BuiltinType::NullResource => "null_resource",
+            BuiltinType::TerraformData => "terraform_data",
+        }
+    }
+
+    /// The attribute whose value stands for the whole resource in Pulumi.
+    pub fn value_attribute(self) -> &'static str {
+        match self {
+            BuiltinType::NullResource => "triggers",
+            BuiltinType::TerraformData => "input",
+        }
+    }
+
+    /// What a converter tells the user.
+    pub fn note(self) -> &'static str {
+        match self {
+            BuiltinType::NullResource => {
+                "`null_resource` belongs to no provider and has no Pulumi equivalent: its `triggers` are kept as \
+                 a plain value; provisioners and re-creation on trigger changes are not converted"
+            }
+            BuiltinType::TerraformData => {
+                "`terraform_data` is built into Terraform and has no Pulumi equivalent: its `input` is kept as a \
+                 plain value (`output` refers to it); `triggers_replace` and provisioners are not converted"
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -98,32 +63,20 @@ mod tests {
     use super::*;
 
     #[test]
-    fn loads_each_builtin_provider() {
-        for provider in ["aws", "google", "azurerm", "kubernetes", "random"] {
-            let mapping = load_builtin(provider).expect("built-in provider");
-            assert!(!mapping.resources.is_empty(), "{provider}");
+    fn only_the_two_builtins() {
+        assert_eq!(
+            builtin_kind("null_resource"),
+            Some(BuiltinType::NullResource)
+        );
+        assert_eq!(
+            builtin_kind("terraform_data"),
+            Some(BuiltinType::TerraformData)
+        );
+        assert_eq!(builtin_kind("terraform_remote_state"), None);
+        assert_eq!(builtin_kind("random_pet"), None);
+        for b in [BuiltinType::NullResource, BuiltinType::TerraformData] {
+            assert_eq!(builtin_kind(b.tf_type()), Some(b));
+            assert!(b.note().contains(b.value_attribute()));
         }
-        let gcp = load_builtin("google").expect("google");
-        assert_eq!(gcp.package, "gcp");
-        let instance = &gcp.resources["google_compute_instance"];
-        assert_eq!(instance.token, "gcp:compute/instance:Instance");
-        assert_eq!(instance.fields["boot_disk"].max_items_one, Some(true));
-        assert_eq!(
-            instance.fields["boot_disk"].fields["initialize_params"].max_items_one,
-            Some(true)
-        );
-        let k8s = load_builtin("kubernetes").expect("kubernetes");
-        let deployment = &k8s.resources["kubernetes_deployment"];
-        let container =
-            &deployment.fields["spec"].fields["template"].fields["spec"].fields["container"];
-        assert_eq!(container.name.as_deref(), Some("containers"));
-    }
-
-    #[test]
-    fn unknown_provider_is_an_error() {
-        assert_eq!(
-            load_builtin("nope"),
-            Err(MappingError::UnknownProvider("nope".into()))
-        );
     }
 }

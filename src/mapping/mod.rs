@@ -1,26 +1,61 @@
 //! Terraform → Pulumi names: provider packages, type tokens and property names.
 //!
 //! A [`ProviderMapping`] is what the [`crate::cache::MappingCache`] loads once per provider and shares.
+//! Where the mappings come from:
+//! - [`embedded`]: one deflate-compressed table per Terraform provider, generated from `../shared/mappings`
+//!   by `scripts/gen-mappings` into `src/mapping/data/` (see its `README.md`), decoded on first request —
+//!   [`load_embedded`] is the cache's default loader;
+//! - [`user`]: mapping files in Pulumi's `MarshallableProviderInfo` JSON, registered on a
+//!   [`MappingSource`] that prefers them to the embedded tables;
+//! - [`builtin`]: the provider-less Terraform types (`null_resource`, `terraform_data`).
+//!
+//! The questions the converter asks: which provider a type belongs to ([`provider_of`]), its token
+//! ([`resolve_type`]: from the data, or guessed with a note saying why), and the Pulumi name and
+//! max-items-one of an attribute path ([`TypeMapping::attribute`], [`property_name`]).
 
-mod builtin;
+pub mod builtin;
+pub mod embedded;
+pub mod format;
 pub mod naming;
+pub mod source;
+pub mod user;
 
 use std::collections::HashMap;
 use thiserror::Error;
 
-pub use builtin::load_builtin;
+pub use builtin::{builtin_kind, BuiltinType};
+pub use embedded::{embedded_providers, load_builtin, load_embedded, EmbeddedProvider};
 pub use naming::{camel_case, pluralize};
+pub use source::MappingSource;
 
 #[derive(Debug, Error, Clone, PartialEq, Eq)]
 pub enum MappingError {
     #[error("no mapping data for provider `{0}`")]
     UnknownProvider(String),
+    /// The provider is known, but its data could not be collected (`datadog`).
+    #[error("the mapping data for provider `{provider}` is missing: {reason}")]
+    MissingData { provider: String, reason: String },
     #[error("malformed mapping data for provider `{provider}` at line {line}: {reason}")]
     Malformed {
         provider: String,
         line: usize,
         reason: String,
     },
+    /// A user-supplied mapping file that is not valid `MarshallableProviderInfo` JSON.
+    #[error("invalid mapping file `{file}`: {reason}")]
+    InvalidFile { file: String, reason: String },
+}
+
+impl MappingError {
+    /// The diagnostic code a converter reports this error under.
+    pub fn code(&self) -> &'static str {
+        match self {
+            MappingError::UnknownProvider(_) => "unknown-provider",
+            MappingError::MissingData { .. } => "missing-mapping-data",
+            MappingError::Malformed { .. } => "malformed-mapping-data",
+            MappingError::InvalidFile { .. } => "invalid-mapping-file",
+        }
+    }
 }
 
 /// What the mapping data says about one attribute or nested block.
@@ -41,6 +76,16 @@ pub struct TypeMapping {
     pub fields: HashMap<String, FieldMapping>,
 }
 
+/// A part of a provider the data is known not to cover, with the reason (kubernetes has no data sources).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gap {
+    /// `None`: resources and data sources alike.
+    pub kind: Option<TypeKind>,
+    /// `None`: every type of that kind.
+    pub tf_type: Option<String>,
+    pub reason: String,
+}
+
 /// Everything known about one provider.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProviderMapping {
@@ -50,6 +95,8 @@ pub struct ProviderMapping {
     pub package: String,
     pub resources: HashMap<String, TypeMapping>,
     pub data_sources: HashMap<String, TypeMapping>,
+    /// Known holes in the data, so that a miss can say why.
+    pub gaps: Vec<Gap>,
 }
 
 /// Whether a Terraform type is a managed resource or a data source.
@@ -66,20 +113,69 @@ impl ProviderMapping {
             TypeKind::DataSource => self.data_sources.get(tf_type),
         }
     }
+
+    /// Why the data has no entry for this type, when that is a known gap.
+    pub fn gap(&self, kind: TypeKind, tf_type: &str) -> Option<&str> {
+        self.gaps
+            .iter()
+            .find(|g| {
+                g.kind.is_none_or(|k| k == kind)
+                    && g.tf_type.as_deref().is_none_or(|t| t == tf_type)
+            })
+            .map(|g| g.reason.as_str())
+    }
 }
 
-/// The Terraform provider a type belongs to: the part before the first `_` (`aws_s3_bucket` → `aws`).
+/// One step of an attribute path, as Pulumi names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AttributeName {
+    pub name: String,
+    /// A max-items-one block: a single object in Pulumi, so a following `[0]` disappears.
+    pub max_items_one: bool,
+}
+
+impl TypeMapping {
+    /// Pulumi names of a Terraform attribute path (`["spec", "template", "spec", "container"]` →
+    /// `spec.template.spec.containers`). Steps the data does not know follow the naming rule.
+    pub fn attribute(&self, path: &[&str]) -> Vec<AttributeName> {
+        let mut level = Some(&self.fields);
+        path.iter()
+            .map(|step| {
+                let siblings = level;
+                let field = siblings.and_then(|f| f.get(*step));
+                level = field.map(|f| &f.fields);
+                AttributeName {
+                    name: property_name(step, field, |s| {
+                        siblings.is_some_and(|f| f.contains_key(s))
+                    }),
+                    max_items_one: field.and_then(|f| f.max_items_one) == Some(true),
+                }
+            })
+            .collect()
+    }
+}
+
+/// The Terraform provider a type belongs to. Terraform's rule is the first word of the type name
+/// (`aws_s3_bucket` → `aws`); the embedded data's prefix table is consulted first so that a provider whose
+/// types start with another word could be listed there (none of the collected ones does).
 pub fn provider_of(tf_type: &str) -> &str {
+    if let Some(provider) = embedded::provider_for_type(tf_type) {
+        return provider;
+    }
     tf_type.split_once('_').map_or(tf_type, |(p, _)| p)
 }
 
 /// Pulumi package name for a Terraform provider name.
 pub fn package_for_provider(provider: &str) -> &str {
+    if let Some(package) = embedded::package_of(provider) {
+        return package;
+    }
     match provider {
         "azurerm" => "azure",
         "google" | "google-beta" => "gcp",
         "bigip" => "f5bigip",
         "confluent" => "confluentcloud",
+        "helm" => "kubernetes",
         other => other,
     }
 }
@@ -98,6 +194,85 @@ pub fn guess_token(kind: TypeKind, tf_type: &str) -> String {
     match kind {
         TypeKind::Resource => format!("{package}:index/{camel}:{pascal}"),
         TypeKind::DataSource => format!("{package}:index/get{pascal}:get{pascal}"),
+    }
+}
+
+/// Something a converter should tell the user about a type's resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MappingNote {
+    /// `unknown-type`, `mapping-gap` or `no-pulumi-equivalent`.
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// The Pulumi token of one Terraform type.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TypeResolution<'m> {
+    pub token: String,
+    /// The data's entry; `None` when the token is guessed.
+    pub mapping: Option<&'m TypeMapping>,
+    /// Set when the token is guessed for a reason the user should hear of. A provider that failed to load
+    /// (`mapping == None` here) is reported once by the caller with [`MappingError::code`], not per type.
+    pub note: Option<MappingNote>,
+}
+
+/// Terraform type → resource or invoke token. `provider` is the loaded mapping of [`provider_of`]`(tf_type)`,
+/// or `None` when it failed to load. Unknown types get a guessed token and an `unknown-type` note; known gaps
+/// of the data a `mapping-gap` note; provider-less built-ins a `no-pulumi-equivalent` note.
+pub fn resolve_type<'m>(
+    provider: Option<&'m ProviderMapping>,
+    kind: TypeKind,
+    tf_type: &str,
+) -> TypeResolution<'m> {
+    if let Some(builtin) = builtin_kind(tf_type) {
+        return TypeResolution {
+            token: guess_token(kind, tf_type),
+            mapping: None,
+            note: Some(MappingNote {
+                code: "no-pulumi-equivalent",
+                message: builtin.note().to_string(),
+            }),
+        };
+    }
+    let Some(mapping) = provider else {
+        return TypeResolution {
+            token: guess_token(kind, tf_type),
+            mapping: None,
+            note: None,
+        };
+    };
+    if let Some(found) = mapping.lookup(kind, tf_type) {
+        return TypeResolution {
+            token: found.token.clone(),
+            mapping: Some(found),
+            note: None,
+        };
+    }
+    let guessed = guess_token(kind, tf_type);
+    let what = match kind {
+        TypeKind::Resource => "resource",
+        TypeKind::DataSource => "data source",
+    };
+    let note = match mapping.gap(kind, tf_type) {
+        Some(reason) => MappingNote {
+            code: "mapping-gap",
+            message: format!(
+                "{what} `{tf_type}` is not in the mapping data for `{}` ({reason}); guessed `{guessed}`",
+                mapping.provider
+            ),
+        },
+        None => MappingNote {
+            code: "unknown-type",
+            message: format!(
+                "`{tf_type}` is not in the mapping data for `{}`; guessed `{guessed}`",
+                mapping.provider
+            ),
+        },
+    };
+    TypeResolution {
+        token: guessed,
+        mapping: None,
+        note: Some(note),
     }
 }
 
@@ -135,6 +310,10 @@ mod tests {
             guess_token(TypeKind::DataSource, "google_thing"),
             "gcp:index/getThing:getThing"
         );
+        assert_eq!(
+            guess_token(TypeKind::Resource, "bigip_ltm_node"),
+            "f5bigip:index/ltmNode:LtmNode"
+        );
     }
 
     #[test]
@@ -159,6 +338,92 @@ mod tests {
         assert_eq!(
             property_name("ipv6_cidr_block", None, none),
             "ipv6CidrBlock"
+        );
+    }
+
+    fn sample() -> ProviderMapping {
+        let container = FieldMapping {
+            max_items_one: Some(false),
+            ..Default::default()
+        };
+        let spec = FieldMapping {
+            max_items_one: Some(true),
+            fields: HashMap::from([("container".to_string(), container)]),
+            ..Default::default()
+        };
+        ProviderMapping {
+            provider: "kubernetes".into(),
+            package: "kubernetes".into(),
+            resources: HashMap::from([(
+                "kubernetes_pod".to_string(),
+                TypeMapping {
+                    token: "kubernetes:core/v1:Pod".into(),
+                    fields: HashMap::from([("spec".to_string(), spec)]),
+                },
+            )]),
+            data_sources: HashMap::new(),
+            gaps: vec![
+                Gap {
+                    kind: Some(TypeKind::DataSource),
+                    tf_type: None,
+                    reason: "no data sources".into(),
+                },
+                Gap {
+                    kind: Some(TypeKind::Resource),
+                    tf_type: Some("kubernetes_manifest".into()),
+                    reason: "no manifest".into(),
+                },
+            ],
+        }
+    }
+
+    #[test]
+    fn attribute_paths_get_pulumi_names() {
+        let mapping = sample();
+        let pod = mapping.lookup(TypeKind::Resource, "kubernetes_pod");
+        let names = pod.map(|t| t.attribute(&["spec", "container", "image_pull_policy"]));
+        assert_eq!(
+            names,
+            Some(vec![
+                AttributeName {
+                    name: "spec".into(),
+                    max_items_one: true
+                },
+                AttributeName {
+                    name: "containers".into(),
+                    max_items_one: false
+                },
+                AttributeName {
+                    name: "imagePullPolicy".into(),
+                    max_items_one: false
+                },
+            ])
+        );
+    }
+
+    #[test]
+    fn resolution_explains_guesses() {
+        let mapping = sample();
+        let known = resolve_type(Some(&mapping), TypeKind::Resource, "kubernetes_pod");
+        assert_eq!(
+            (known.token.as_str(), known.note),
+            ("kubernetes:core/v1:Pod", None)
+        );
+        let gap = resolve_type(Some(&mapping), TypeKind::DataSource, "kubernetes_secret");
+        assert_eq!(gap.note.map(|n| n.code), Some("mapping-gap"));
+        let manifest = resolve_type(Some(&mapping), TypeKind::Resource, "kubernetes_manifest");
+        assert!(manifest
+            .note
+            .is_some_and(|n| n.code == "mapping-gap" && n.message.contains("no manifest")));
+        let unknown = resolve_type(Some(&mapping), TypeKind::Resource, "kubernetes_nope");
+        assert_eq!(unknown.note.map(|n| n.code), Some("unknown-type"));
+        assert_eq!(unknown.token, "kubernetes:index/nope:Nope");
+        let builtin = resolve_type(None, TypeKind::Resource, "null_resource");
+        assert_eq!(builtin.note.map(|n| n.code), Some("no-pulumi-equivalent"));
+        let no_provider = resolve_type(None, TypeKind::Resource, "acme_widget");
+        assert_eq!(
+            (no_provider.token.as_str(), no_provider.note),
+            ("acme:index/widget:Widget", None)
         );
     }
 }

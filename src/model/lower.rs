@@ -15,8 +15,8 @@ use super::{
 use crate::cache::MappingCache;
 use crate::diagnostics::{Diagnostic, Reporter, Severity, SourceSpan};
 use crate::mapping::{
-    camel_case, guess_token, package_for_provider, provider_of, FieldMapping, ProviderMapping,
-    TypeKind,
+    builtin_kind, camel_case, package_for_provider, provider_of, resolve_type, FieldMapping,
+    ProviderMapping, TypeKind,
 };
 use crate::parse::SourceFile;
 use hcl_edit::expr::Expression;
@@ -438,7 +438,7 @@ impl<'f> ModuleLowering<'f, '_> {
                 Err(error) => {
                     reporter.report(
                         Severity::Warning,
-                        "unknown-provider",
+                        error.code(),
                         format!("{error}; names are guessed from the Terraform names"),
                         block.span(),
                     );
@@ -710,25 +710,22 @@ impl<'f> ModuleLowering<'f, '_> {
             "data"
         };
         let provider = provider_of(tf_type).to_string();
-        let mapping = self.mapping_for(&provider, block, reporter);
-        let known = mapping.as_ref().and_then(|m| m.lookup(kind, tf_type));
-        let token = match known {
-            Some(t) => t.token.clone(),
-            None => {
-                let guessed = guess_token(kind, tf_type);
-                if mapping.is_some() {
-                    reporter.report(
-                        Severity::Warning,
-                        "unknown-type",
-                        format!(
-                            "`{tf_type}` is not in the mapping data for `{provider}`; guessed `{guessed}`"
-                        ),
-                        block.labels.first().and_then(|l| l.span()),
-                    );
-                }
-                guessed
-            }
+        // Provider-less built-ins (`null_resource`, `terraform_data`) load no provider.
+        let mapping = if builtin_kind(tf_type).is_some() {
+            None
+        } else {
+            self.mapping_for(&provider, block, reporter)
         };
+        let resolved = resolve_type(mapping.as_deref(), kind, tf_type);
+        if let Some(note) = resolved.note {
+            reporter.report(
+                Severity::Warning,
+                note.code,
+                note.message,
+                block.labels.first().and_then(|l| l.span()),
+            );
+        }
+        let token = resolved.token;
         self.packages.insert(
             token
                 .split(':')

@@ -1,0 +1,72 @@
+//! What the converter says when a type's token is not from the data: each known reason has its own
+//! diagnostic code, and the token is still guessed so that the program is produced around it.
+
+use hclconv::{convert, Example, Language, MappingCache};
+
+const PROGRAM: &str = r#"
+resource "datadog_monitor" "cpu" {
+  name = "cpu"
+}
+
+resource "kubernetes_manifest" "crd" {
+  manifest = {}
+}
+
+data "kubernetes_secret" "s" {
+  metadata {
+    name = "s"
+  }
+}
+
+resource "null_resource" "n" {
+  triggers = { a = "b" }
+}
+
+resource "terraform_data" "d" {
+  input = "x"
+}
+
+resource "aws_totally_new_service" "x" {}
+
+resource "acme_widget" "w" {}
+
+resource "akamai_nonexistent_thing" "a" {}
+"#;
+
+#[test]
+fn every_reason_for_a_guess_has_its_code() {
+    let cache = MappingCache::builtin();
+    let example = Example::single("reasons", "main.tf", PROGRAM);
+    let conversion = convert(&example, Language::Typescript, &cache);
+    let find = |code: &str, needle: &str| {
+        conversion
+            .diagnostics
+            .iter()
+            .any(|d| d.code == code && d.message.contains(needle))
+    };
+    let all = format!("{:#?}", conversion.diagnostics);
+    // datadog: the provider is known, its data is missing — not "unknown provider" or "unknown type".
+    assert!(
+        find("missing-mapping-data", "`datadog` is missing"),
+        "{all}"
+    );
+    assert!(!find("unknown-type", "datadog"), "{all}");
+    assert!(find("mapping-gap", "kubernetes_manifest"), "{all}");
+    assert!(find("mapping-gap", "no data sources"), "{all}");
+    assert!(find("no-pulumi-equivalent", "`null_resource`"), "{all}");
+    assert!(find("no-pulumi-equivalent", "`terraform_data`"), "{all}");
+    assert!(
+        !find("unknown-provider", "`null`") && !find("unknown-provider", "`terraform`"),
+        "{all}"
+    );
+    assert!(find("unknown-type", "aws_totally_new_service"), "{all}");
+    assert!(find("unknown-provider", "`acme`"), "{all}");
+    // Derived data (schema-only provider): a miss says the names are derived.
+    assert!(find("mapping-gap", "derived"), "{all}");
+    // The program is still produced, with guessed tokens.
+    let output = format!("{:?}", conversion.output);
+    assert!(output.contains("datadog"), "{output}");
+    // Each provider is loaded once, datadog's failure included.
+    let snapshot = cache.snapshot();
+    assert!(snapshot.failures >= 2, "{snapshot:?}");
+}

@@ -1061,6 +1061,7 @@ async function convertAll({ stampede = false } = {}) {
     updateControls();
     batchesDone++;
     body.dataset.batchesDone = String(batchesDone);
+    outcomeSeq = snapshotSeq + 1;
     requestSnapshot();
     // Edited (or the language switched) while the batch ran: bring the shown example up to date.
     if (shownIsStale()) scheduleLive();
@@ -1288,25 +1289,39 @@ function stopPolling() {
 let finalTries = 0;
 let pendingOutcome = null;
 
+let snapshotSeq = 0; // requests issued
+let snapshotAgain = false; // asked for while one was in flight: send another when it returns
+let outcomeSeq = Infinity; // the first request issued after the last batch ended
+
 function requestSnapshot() {
-  if (snapshotInFlight || !client.info) return;
+  if (!client.info) return;
+  if (snapshotInFlight) {
+    snapshotAgain = true;
+    return;
+  }
   snapshotInFlight = true;
+  const seq = ++snapshotSeq;
+  const done = () => {
+    snapshotInFlight = false;
+    if (snapshotAgain) {
+      snapshotAgain = false;
+      requestSnapshot();
+    }
+  };
   client.snapshot().then(
     ({ snapshot, progress }) => {
-      snapshotInFlight = false;
+      done();
       if (!snapshot) return;
       const wasPending = pendingRender !== null;
-      pendingRender = { snapshot, progress, batchRunning: running };
+      pendingRender = { snapshot, progress, batchRunning: running, seq };
       if (!wasPending) requestAnimationFrame(renderSnapshot);
     },
-    () => {
-      snapshotInFlight = false;
-    },
+    done,
   );
 }
 
 function renderSnapshot() {
-  const { snapshot: s, progress, batchRunning } = pendingRender;
+  const { snapshot: s, progress, batchRunning, seq } = pendingRender;
   pendingRender = null;
   lastSnapshot = s;
   snapshotCount++;
@@ -1339,8 +1354,8 @@ function renderSnapshot() {
     } else {
       finalTries = 0;
     }
-    if (pendingOutcome) {
-      // The batch's last point: the counters as the batch left them.
+    if (pendingOutcome && seq >= outcomeSeq) {
+      // The batch's last point: the counters as the batch left them (a snapshot asked for after it).
       sparkline.push(s);
       renderOutcome(pendingOutcome, s);
       pendingOutcome = null;

@@ -179,7 +179,8 @@ fn assets_blocks_complex_configured_helm() {
             "blocks_resource",
             &["a_map_of_resources"],
         );
-        assert_eq!(map.and_then(|f| f.max_items_one), None);
+        // A map of resources is one object in Pulumi: max-items-one in effect, fields named.
+        assert_eq!(map.and_then(|f| f.max_items_one), Some(true));
         assert_eq!(
             token(&m, TypeKind::DataSource, "blocks_data_source"),
             "blocks:index/index:dataSource"

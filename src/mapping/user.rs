@@ -17,6 +17,7 @@ use std::collections::HashMap;
 /// Terraform's schema value types that are lists.
 const TYPE_LIST: u64 = 5;
 const TYPE_SET: u64 = 7;
+const TYPE_MAP: u64 = 6;
 
 /// Parses a `MarshallableProviderInfo` document. Errors name the file as `<mapping>`; see
 /// [`parse_marshallable_file`] to name it.
@@ -109,7 +110,9 @@ fn read_types(
     Ok(out)
 }
 
-/// Fields from the Terraform schema: list-ness, `maxItems: 1`, nested resources.
+/// Fields from the Terraform schema: list-ness, `maxItems: 1`, nested resources. A map of
+/// resources is a single object in Pulumi (no list-ness, but named fields); a list of lists of
+/// resources names the innermost resource's fields.
 fn schema_fields(attrs: &Map<String, Value>, out: &mut HashMap<String, FieldMapping>) {
     for (name, attr) in attrs {
         let field = out.entry(name.clone()).or_default();
@@ -117,16 +120,29 @@ fn schema_fields(attrs: &Map<String, Value>, out: &mut HashMap<String, FieldMapp
         if matches!(kind, Some(TYPE_LIST | TYPE_SET)) {
             let max_items = attr.get("maxItems").and_then(Value::as_u64);
             field.max_items_one = Some(max_items == Some(1));
-            let nested = ["element", "elem"]
-                .iter()
-                .find_map(|k| attr.get(*k))
-                .and_then(|e| e.get("resource"))
-                .and_then(Value::as_object);
-            if let Some(nested) = nested {
+        }
+        if matches!(kind, Some(TYPE_LIST | TYPE_SET | TYPE_MAP)) {
+            if let Some(nested) = element_resource(attr, 0) {
+                // A map of resources is one object in Pulumi: max-items-one in effect.
+                if kind == Some(TYPE_MAP) {
+                    field.max_items_one = Some(true);
+                }
                 schema_fields(nested, &mut field.fields);
             }
         }
     }
+}
+
+/// The resource schema of a collection's elements, through nested collections.
+fn element_resource(attr: &Value, depth: usize) -> Option<&Map<String, Value>> {
+    if depth > 8 {
+        return None;
+    }
+    let element = ["element", "elem"].iter().find_map(|k| attr.get(*k))?;
+    if let Some(resource) = element.get("resource").and_then(Value::as_object) {
+        return Some(resource);
+    }
+    element_resource(element.get("schema")?, depth + 1)
 }
 
 /// Fields from `SchemaInfo` overrides: explicit names, `maxItemsOne`, nested `fields` and `elem`/`element`.

@@ -152,6 +152,8 @@ impl Decl {
 pub(crate) type Decls = HashMap<String, Decl>;
 
 enum Pending<'f> {
+    /// Declared with its final value; nothing to lower.
+    Placeholder,
     Variable(&'f Block),
     Local(&'f Attribute),
     Resource(&'f Block),
@@ -709,6 +711,35 @@ impl<'f> ModuleLowering<'f, '_> {
         } else {
             "data"
         };
+        // The `template` provider is deprecated and has no Pulumi package: its data sources render
+        // Terraform templates, which only Terraform can do.
+        if kind == TypeKind::DataSource && matches!(tf_type, "template_file" | "template_dir") {
+            reporter.report(
+                Severity::Warning,
+                "no-pulumi-equivalent",
+                format!(
+                    "`{tf_type}` (the deprecated template provider) is not converted: use `templatefile()` in Terraform, or render the template in the program"
+                ),
+                block.labels.first().and_then(|l| l.span()),
+            );
+            self.add(
+                block.span(),
+                format!("{data_prefix}.{tf_type}.{name}"),
+                &camel_case(name),
+                "Data",
+                NodeKind::Local(Expr::Unsupported(format!(
+                    "The {tf_type} data resource is not yet supported."
+                ))),
+                DeclKind::Local,
+                Pending::Placeholder,
+                None,
+                file,
+                comments,
+                span,
+                reporter,
+            );
+            return;
+        }
         let provider = provider_of(tf_type).to_string();
         // Provider-less built-ins (`null_resource`, `terraform_data`) load no provider.
         let mapping = if builtin_kind(tf_type).is_some() {

@@ -415,15 +415,30 @@ fn lower_field_value(
                 renamed
             }
         }
-        Expression::Array(items) if items.iter().all(|i| matches!(i, Expression::Object(_))) => {
+        // `[{...}]` for a max-items-one block is the object itself in Pulumi.
+        Expression::Array(items) if field.max_items_one == Some(true) && items.len() == 1 => {
+            match items.iter().next() {
+                Some(Expression::Object(object)) => block_object(object, &field.fields, lowering),
+                _ => lowering.lower(value),
+            }
+        }
+        Expression::Array(items)
+            if items
+                .iter()
+                .all(|i| matches!(i, Expression::Object(_) | Expression::Array(_))) =>
+        {
+            // Elements are blocks; nested lists (a list of lists of blocks) keep their shape.
+            let element = FieldMapping {
+                name: None,
+                max_items_one: None,
+                fields: field.fields.clone(),
+            };
             Expr::List(
                 items
                     .iter()
-                    .filter_map(|i| match i {
-                        Expression::Object(object) => {
-                            Some(block_object(object, &field.fields, lowering))
-                        }
-                        _ => None,
+                    .map(|i| match i {
+                        Expression::Object(object) => block_object(object, &field.fields, lowering),
+                        other => lower_field_value(other, Some(&element), lowering),
                     })
                     .collect(),
             )

@@ -7,7 +7,7 @@
 //    gallery example many times over) the cache panel's refresh rate and the latency of keystrokes typed
 //    into the editor meanwhile (input event → the next frame), next to the same typing with no batch.
 //
-//   node scripts/bench-browser.mjs [--limit N] [--runs R] [--copies C] [--skip-threads]
+//   node scripts/bench-browser.mjs [--limit N] [--runs R] [--copies C] [--tabs T] [--ui-threads N] [--skip-threads]
 //   (needs www/pkg: scripts/build-wasm.sh)
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
@@ -31,6 +31,7 @@ const limit = arg('limit', Infinity);
 const runs = arg('runs', 3);
 const copies = arg('copies', 500);
 const tabs = arg('tabs', 2); // the gallery's examples this many times over, as separate tabs
+const uiThreads = arg('ui-threads', 0); // pool size for the page part (0: hardwareConcurrency)
 const skipThreads = process.argv.includes('--skip-threads');
 const corpus = join(ROOT, '../shared/corpus');
 
@@ -138,7 +139,7 @@ try {
   const gallery = SAMPLES.filter((s) => s.id !== 'deliberate-errors');
   const examples = Array.from({ length: tabs }, (_, k) => gallery.map((e) => ({ ...e, id: k ? `${e.id}-${k + 1}` : e.id }))).flat();
   const page = await uiBrowser.context.newPage();
-  await page.goto(permalinkUrl(build.url, examples, { copies }));
+  await page.goto(permalinkUrl(build.url, examples, { copies, query: uiThreads ? `?threads=${uiThreads}&live=0` : '?live=0' }));
   await waitForReady(page);
   const typed = '# typed while the batch runs\n';
 

@@ -159,7 +159,7 @@ try {
     'p95 ms': +pct(m.latencies, 95).toFixed(1),
     'max ms': +Math.max(...m.latencies).toFixed(1),
   });
-  console.log(`\nduring a batch of ${batch.result.results.length} conversions (${examples.length} examples × ${copies}) on ${batch.result.threads} threads:`);
+  console.log(`\nduring a batch of ${batch.result.results.length} conversions (${examples.length} examples × ${copies}) on ${batch.result.threads} thread${batch.result.threads === 1 ? "" : "s"}:`);
   console.log(`  batch: ${Math.round(batch.result.totalMs)} ms in the converter, ${Math.round(batch.elapsedMs)} ms on the page`);
   console.log(`  cache panel refresh while the batch ran: ${batch.refreshHz.toFixed(1)} renders/s (${batch.renders} renders, longest gap ${Math.round(batch.maxGapMs)} ms; polled every 50 ms)`);
   console.log(`  typing latency (input event → the next frame; one frame is 16.7 ms)${stillRunning ? '' : ' — note: the batch ended before the typing did'}:`);

@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # `npm test`: installs what is missing, then runs every test layer and prints how long each took.
 #   1. lint      cargo fmt --check, clippy (native and wasm32; unwrap/expect/indexing denied in src/)
-#   2. native    cargo test (core: fixtures + insta snapshots, batch, cache)
+#   2. native    cargo test (core: fixtures + insta snapshots, batch, cache stress), then the loom model
+#                test of the cache's single-flight code (own target dir: --cfg loom rebuilds everything)
 #   3. wasm      cargo test --target wasm32 in headless Chromium (wasm-bindgen-test-runner)
 #   4. build     the release wasm package for the page (www/pkg)
 #   5. page      Playwright (playwright-core + Debian's /usr/bin/chromium) against the playground
+#   6. bench     benchmarks built, and a smoke run of the corpus benchmark (no timing asserted)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -33,13 +35,26 @@ lint() {
   cargo clippy --all-targets -- -D warnings
   cargo clippy --lib --no-default-features --target wasm32-unknown-unknown -Z build-std=panic_abort,std -- -D warnings
 }
-native() { cargo test; }
+native() {
+  cargo test
+  # LTO off: the release profile's fat LTO only slows this build down.
+  RUSTFLAGS="--cfg loom" CARGO_TARGET_DIR=target/loom \
+    CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+    cargo test --release --test cache_loom
+}
 wasm() {
   # The runner drives Chromium through ChromeDriver; a hung test must not leave it spinning.
   CHROMEDRIVER=/usr/bin/chromedriver WASM_BINDGEN_TEST_TIMEOUT=180 \
     timeout 1200 cargo test "${WASM_TEST[@]}" --test wasm
 }
 page() { node --test --test-concurrency=1 tests/e2e/; }
+# Benchmarks are not timed here: they are built, and the corpus one runs once on 50 examples, so that
+# none of them can rot. LTO off: it only slows the build.
+bench() {
+  export CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16
+  cargo bench --no-run
+  HCLCONV_BENCH_SMOKE=1 cargo bench --bench corpus
+}
 
 layer setup bash scripts/setup.sh
 layer lint lint
@@ -47,3 +62,4 @@ layer native native
 layer wasm wasm
 layer build bash scripts/build-wasm.sh
 layer page page
+layer bench bench

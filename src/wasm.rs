@@ -1,15 +1,33 @@
 //! The browser binding: the only file that knows about wasm. Exposes the thread pool, batch conversion
-//! (blocking on the calling thread, or spawned on the pool with a completion flag) and cache snapshots.
+//! (blocking on the calling thread, or spawned on the pool with a completion flag), cache snapshots and
+//! the cache's workshop modes.
+//!
+//! Cache contract (JS):
+//! - `cacheModes()` → `[{id, title, explanation}]`, ids `"dashmap" | "mutex" | "check-then-insert" |
+//!   "go-racy"`.
+//! - `setCacheMode(id)` switches and empties the cache; throws an `Error` for an unknown id.
+//! - `resetCache()` empties it (statistics and a simulated crash included).
+//! - `setCacheTtl(ms | null)`: entries expire `ms` after their load (0: at once); `null`: never.
+//! - `cacheSnapshot()` → `{mode, hits, misses, loads, duplicateLoads, failures, waits, waitMs, evictions,
+//!   refused, ttlMs, fatal: null | {message, threads: [a, b]}, entries: [{key, loadedBy, loadMs, hits,
+//!   loads, state}], threads: [{thread, hits, misses, loads, duplicateLoads, failures, waits, waitMs,
+//!   evictions, refused}], partial}`; never blocks, so the worker can poll it while a batch runs.
+//! - Batch requests accept `cacheMode?` (switch first, when different) and the test-only `raceLatch?`
+//!   and `snapshotLockstep?`; batch results carry `fatal` (null, or the go-racy crash that stopped it).
 
 use crate::batch::{convert_batch, BatchControl, BatchOptions, BatchResult, Schedule};
+use crate::cache::CacheMode;
 use crate::{Example, MappingCache};
 use serde::{Deserialize, Serialize};
-use std::sync::atomic::{AtomicI32, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
 use wasm_bindgen::prelude::*;
 // Keep the crate linked so its `initThreadPool` export is part of this module.
 use wasm_bindgen_rayon as _;
 // `initThreadPool` is exported by wasm-bindgen-rayon itself (linked in through the dependency).
+
+/// Batches started with `startBatch` and not finished yet.
+static RUNNING: AtomicUsize = AtomicUsize::new(0);
 
 fn cache() -> &'static MappingCache {
     static CACHE: OnceLock<MappingCache> = OnceLock::new();
@@ -144,6 +162,9 @@ pub struct BatchHandle {
 #[wasm_bindgen(js_name = startBatch)]
 pub fn start_batch(request: JsValue) -> Result<BatchHandle, JsValue> {
     let request = parse_request(request)?;
+    // Switch (or restart after a crash) now, so that a snapshot taken right after this call already
+    // shows the batch's mode, cold.
+    cache().prepare_batch(request.options.cache_mode);
     let shared = Arc::new(BatchShared {
         done: AtomicI32::new(0),
         total: request.examples.len(),
@@ -151,6 +172,7 @@ pub fn start_batch(request: JsValue) -> Result<BatchHandle, JsValue> {
         result: Mutex::new(None),
     });
     let task = Arc::clone(&shared);
+    RUNNING.fetch_add(1, Ordering::SeqCst);
     rayon::spawn(move || {
         let mut options = request.options;
         options.schedule = Schedule::Pool;
@@ -164,6 +186,7 @@ pub fn start_batch(request: JsValue) -> Result<BatchHandle, JsValue> {
         if let Ok(mut slot) = task.result.lock() {
             *slot = Some(result);
         }
+        RUNNING.fetch_sub(1, Ordering::SeqCst);
         task.done.store(1, Ordering::Release);
         // SAFETY: the pointer is to a live, aligned i32 inside the shared memory, kept alive by `task`.
         unsafe {
@@ -224,4 +247,64 @@ pub fn cache_snapshot() -> Result<JsValue, JsValue> {
 #[wasm_bindgen(js_name = resetCache)]
 pub fn reset_cache() {
     cache().reset();
+}
+
+#[derive(Serialize)]
+struct ModeInfo {
+    id: &'static str,
+    title: &'static str,
+    explanation: &'static str,
+}
+
+/// The cache modes for the page's picker: `[{id, title, explanation}]`.
+#[wasm_bindgen(js_name = cacheModes)]
+pub fn cache_modes() -> Result<JsValue, JsValue> {
+    let modes: Vec<ModeInfo> = CacheMode::ALL
+        .iter()
+        .map(|m| ModeInfo {
+            id: m.id(),
+            title: m.title(),
+            explanation: m.explanation(),
+        })
+        .collect();
+    to_js(&modes)
+}
+
+/// Switches the cache mode and empties the cache (also when the mode does not change). Throws an
+/// `Error` for an unknown id, and while a batch started with `startBatch` runs (its statistics would
+/// mix two modes).
+#[wasm_bindgen(js_name = setCacheMode)]
+pub fn set_cache_mode(id: &str) -> Result<(), JsValue> {
+    if RUNNING.load(Ordering::SeqCst) > 0 {
+        return Err(js_sys::Error::new("cannot switch the cache mode while a batch runs").into());
+    }
+    let mode = CacheMode::from_id(id).ok_or_else(|| {
+        let known: Vec<&str> = CacheMode::ALL.iter().map(|m| m.id()).collect();
+        js_sys::Error::new(&format!(
+            "unknown cache mode `{id}`: expected one of {}",
+            known.join(", ")
+        ))
+    })?;
+    cache().set_mode(mode);
+    Ok(())
+}
+
+/// Entries expire `ms` milliseconds after their load (`0`: at once, so every lookup reloads and
+/// evicts); `null` or `undefined`: never. Throws for a negative or non-finite value.
+#[wasm_bindgen(js_name = setCacheTtl)]
+pub fn set_cache_ttl(ms: Option<f64>) -> Result<(), JsValue> {
+    let ttl = match ms {
+        None => None,
+        Some(ms) if ms.is_finite() && ms >= 0.0 => {
+            Some(std::time::Duration::from_secs_f64(ms / 1e3))
+        }
+        Some(ms) => {
+            return Err(js_sys::Error::new(&format!(
+                "invalid time to live {ms}: expected milliseconds >= 0, or null"
+            ))
+            .into())
+        }
+    };
+    cache().set_ttl(ttl);
+    Ok(())
 }

@@ -1,9 +1,12 @@
 //! Fixture tests: every folder in `tests/fixtures/` is one example; each converts to every language,
 //! and each (fixture, language) pair has an insta snapshot of the program and its diagnostics.
 
+#[path = "support/render.rs"]
+mod render;
+
 use hclconv::{convert, Example, Language, MappingCache};
+use render::render;
 use std::collections::BTreeMap;
-use std::fmt::Write;
 use std::path::Path;
 
 fn load_example(dir: &Path) -> Example {
@@ -33,33 +36,6 @@ fn load_example(dir: &Path) -> Example {
         .to_string_lossy()
         .into_owned();
     Example { id, files }
-}
-
-fn render(example: &Example, language: Language, cache: &MappingCache) -> String {
-    let conversion = convert(example, language, cache);
-    let mut out = conversion.output.text.clone();
-    // Component files, and the stack configuration when there is some.
-    for file in &conversion.output.project {
-        let manifest = matches!(
-            file.path.as_str(),
-            "package.json" | "tsconfig.json" | "requirements.txt"
-        );
-        let shown = if file.path == "Pulumi.yaml" {
-            file.text.contains("\nconfig:")
-        } else {
-            file.path != conversion.output.path && !manifest
-        };
-        if shown {
-            let _ = write!(out, "\n----- {} -----\n{}", file.path, file.text);
-        }
-    }
-    if !conversion.diagnostics.is_empty() {
-        out.push_str("\n----- diagnostics -----\n");
-        for d in &conversion.diagnostics {
-            let _ = writeln!(out, "{d}");
-        }
-    }
-    out
 }
 
 #[test]
@@ -115,4 +91,21 @@ fn output_does_not_depend_on_a_warm_cache() {
     assert_eq!(first, second);
     assert_eq!(first, cold);
     assert_eq!(warm.snapshot().loads, 1);
+}
+
+/// The browser test compares wasm output with these snapshots' bodies: every snapshot file must
+/// have the header it skips, and a body.
+#[test]
+fn snapshots_have_a_header_and_a_body() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    for entry in std::fs::read_dir(dir).expect("tests/snapshots") {
+        let path = entry.expect("entry").path();
+        let text = std::fs::read_to_string(&path).expect("utf-8 snapshot");
+        assert!(text.starts_with("---\n"), "{}", path.display());
+        assert!(
+            !render::snapshot_body(&text).trim().is_empty(),
+            "{}",
+            path.display()
+        );
+    }
 }

@@ -1643,6 +1643,8 @@ fn identifier(name: &str) -> String {
 fn qualified(package: &str, module: &[&str], member: &str) -> String {
     let mut out = package_identifier(package);
     for segment in module {
+        // `rbac.authorization.k8s.io` is the namespace `rbac`.
+        let segment = segment.split('.').next().unwrap_or(segment);
         out.push('.');
         out.push_str(segment);
     }

@@ -2,12 +2,12 @@
 //! bridge) and `terraform_data` (built into Terraform). Neither has a Pulumi package, so neither is in the
 //! mapping data; the converter asks [`builtin_kind`] before loading any provider for them.
 //!
-//! Decision: they are not mapped to a placeholder resource (Pulumi has no `null` package) nor to
-//! `command:local:Command` (that would run commands the Terraform program never ran). Both exist only to
-//! carry values and to order or re-trigger provisioners, which Pulumi expresses without a resource:
-//! a converter reports `no-pulumi-equivalent` with [`BuiltinType::note`] and keeps the values — the
-//! `input` of `terraform_data` (its `output` is that value), the `triggers` of `null_resource` — as plain
-//! values, so that references to them still resolve.
+//! Decision: they are not mapped to a placeholder resource (Pulumi has no `null` package). Both exist
+//! only to carry values and to order or re-trigger provisioners, which Pulumi expresses without a
+//! resource: a converter reports `no-pulumi-equivalent` with [`BuiltinType::note`], keeps the values —
+//! the `input` of `terraform_data` (its `output` is that value), the `triggers` of `null_resource` — as
+//! plain values so that references to them still resolve, and turns their provisioners into `command`
+//! resources triggered by those values.
 
 /// A provider-less built-in Terraform type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,12 +47,13 @@ impl BuiltinType {
     pub fn note(self) -> &'static str {
         match self {
             BuiltinType::NullResource => {
-                "`null_resource` belongs to no provider and has no Pulumi equivalent: its `triggers` are kept as \
-                 a plain value; provisioners and re-creation on trigger changes are not converted"
+                "`null_resource` belongs to no provider and has no Pulumi resource: its `triggers` are kept as \
+                 a plain value, and its provisioners become `command` resources that re-run when it changes"
             }
             BuiltinType::TerraformData => {
-                "`terraform_data` is built into Terraform and has no Pulumi equivalent: its `input` is kept as a \
-                 plain value (`output` refers to it); `triggers_replace` and provisioners are not converted"
+                "`terraform_data` is built into Terraform and has no Pulumi resource: its `input` is kept as a \
+                 plain value (`output` refers to it), and its provisioners become `command` resources that \
+                 re-run when it changes; `triggers_replace` is not converted"
             }
         }
     }

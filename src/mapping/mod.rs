@@ -44,6 +44,9 @@ pub enum MappingError {
     /// A user-supplied mapping file that is not valid `MarshallableProviderInfo` JSON.
     #[error("invalid mapping file `{file}`: {reason}")]
     InvalidFile { file: String, reason: String },
+    /// The cache refused a lookup that would wait for itself (from inside a loader).
+    #[error("lookup of `{provider}` refused: {reason}")]
+    Refused { provider: String, reason: String },
 }
 
 impl MappingError {
@@ -54,6 +57,7 @@ impl MappingError {
             MappingError::MissingData { .. } => "missing-mapping-data",
             MappingError::Malformed { .. } => "malformed-mapping-data",
             MappingError::InvalidFile { .. } => "invalid-mapping-file",
+            MappingError::Refused { .. } => "refused-lookup",
         }
     }
 }

@@ -9,8 +9,8 @@ use super::expr::{ExprLowering, RangeKind};
 use super::provider::{lower_default_provider, provider_package};
 use super::resource::{lower_data_body, lower_resource_body, Provisioner};
 use super::{
-    Component, ConfigType, ConfigVar, Expr, Invoke, Node, NodeId, NodeKind, OutputValue, Program,
-    Resource, ResourceOptions,
+    Component, ConfigType, ConfigVar, Expr, Invoke, Node, NodeId, NodeKind, ObjectKey, OutputValue,
+    Program, Resource, ResourceOptions,
 };
 use crate::cache::MappingCache;
 use crate::diagnostics::{Diagnostic, Reporter, Severity, SourceSpan};
@@ -154,6 +154,8 @@ pub(crate) type Decls = HashMap<String, Decl>;
 enum Pending<'f> {
     /// Declared with its final value; nothing to lower.
     Placeholder,
+    /// `null_resource` / `terraform_data`: a value, and provisioners run when it changes.
+    Builtin(&'f Block, crate::mapping::BuiltinType),
     Variable(&'f Block),
     Local(&'f Attribute),
     Resource(&'f Block),
@@ -271,13 +273,15 @@ pub fn lower_program(
             packages.insert("command".to_string());
             let id = nodes.len();
             let mut options = provisioner.options;
-            options.depends_on.insert(
-                0,
-                Expr::Ref {
-                    node: previous,
-                    path: Vec::new(),
-                },
-            );
+            if previous != owner || provisioner.after_owner {
+                options.depends_on.insert(
+                    0,
+                    Expr::Ref {
+                        node: previous,
+                        path: Vec::new(),
+                    },
+                );
+            }
             nodes.push(Node {
                 name: name.clone(),
                 address: format!("{}.provisioner[{index}]", owner_node_address(&nodes, owner)),
@@ -740,6 +744,30 @@ impl<'f> ModuleLowering<'f, '_> {
             );
             return;
         }
+        // Provider-less built-ins carry values (and order provisioners): a plain value in Pulumi.
+        if let (TypeKind::Resource, Some(builtin)) = (kind, builtin_kind(tf_type)) {
+            reporter.report(
+                Severity::Warning,
+                "no-pulumi-equivalent",
+                builtin.note(),
+                block.labels.first().and_then(|l| l.span()),
+            );
+            self.add(
+                block.span(),
+                format!("{tf_type}.{name}"),
+                &camel_case(name),
+                "Value",
+                NodeKind::Local(Expr::Null),
+                DeclKind::Local,
+                Pending::Builtin(block, builtin),
+                None,
+                file,
+                comments,
+                span,
+                reporter,
+            );
+            return;
+        }
         let provider = provider_of(tf_type).to_string();
         // Provider-less built-ins (`null_resource`, `terraform_data`) load no provider.
         let mapping = if builtin_kind(tf_type).is_some() {
@@ -940,9 +968,84 @@ fn lower_node(
         (NodeKind::Component(component), Pending::Module(block)) => {
             super::component::lower_module_block(component, block, &mut lowering)
         }
+        (NodeKind::Local(value), Pending::Builtin(block, builtin)) => {
+            return lower_builtin(value, block, *builtin, id, &node.name, &mut lowering);
+        }
         _ => {}
     }
     Vec::new()
+}
+
+/// A built-in's value: `{ triggers = ... }` (`null_resource`) or `{ input = ..., output = ... }`
+/// (`terraform_data`, whose `output` is its `input`). Its provisioners become commands that re-run
+/// when that value changes (their `triggers`), after what the built-in depended on.
+fn lower_builtin(
+    value: &mut Expr,
+    block: &Block,
+    builtin: crate::mapping::BuiltinType,
+    id: NodeId,
+    name: &str,
+    lowering: &mut ExprLowering,
+) -> Vec<Provisioner> {
+    let attribute = builtin.value_attribute();
+    let held = block
+        .body
+        .get_attribute(attribute)
+        .map_or(Expr::Null, |a| lowering.lower(&a.value));
+    let mut entries = vec![(ObjectKey::Name(attribute.to_string()), held.clone())];
+    if attribute == "input" {
+        entries.push((ObjectKey::Name("output".to_string()), held));
+    }
+    *value = Expr::Object(entries);
+    // The provisioners, lowered like a resource's; the value itself is their trigger.
+    let mut carrier = Resource {
+        tf_type: builtin.tf_type().to_string(),
+        token: String::new(),
+        logical_name: name.to_string(),
+        properties: Vec::new(),
+        options: ResourceOptions::default(),
+    };
+    let mut provisioners = lower_resource_body(&mut carrier, block, None, id, name, lowering);
+    for attr in block.body.attributes() {
+        let key = attr.key.as_str();
+        if !matches!(
+            key,
+            "triggers" | "input" | "triggers_replace" | "depends_on" | "count" | "for_each"
+        ) {
+            lowering.reporter.report(
+                Severity::Warning,
+                "not-converted",
+                format!("`{key}` of `{}` is not converted", builtin.tf_type()),
+                attr.span(),
+            );
+        }
+    }
+    if carrier.options.range.is_some() {
+        lowering.reporter.report(
+            Severity::Warning,
+            "not-converted",
+            format!(
+                "`count`/`for_each` on `{}` is not converted: the value is kept once",
+                builtin.tf_type()
+            ),
+            block.span(),
+        );
+    }
+    if let Some(first) = provisioners.first_mut() {
+        first.after_owner = false;
+        first.options.depends_on = carrier.options.depends_on;
+    }
+    for provisioner in &mut provisioners {
+        provisioner.properties.push(super::Property {
+            name: "triggers".to_string(),
+            value: Expr::List(vec![Expr::Ref {
+                node: id,
+                path: Vec::new(),
+            }]),
+            comments: Vec::new(),
+        });
+    }
+    provisioners
 }
 
 fn fields_of(

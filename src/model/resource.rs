@@ -17,6 +17,8 @@ use std::collections::{BTreeMap, HashMap};
 /// A resource generated for a provisioner (`command:local:Command`, ...). The driver names it
 /// `<resource><suffix>` and chains it after the resource and the provisioners before it.
 pub(crate) struct Provisioner {
+    /// Runs after the resource it belongs to (false for built-ins, which are values).
+    pub after_owner: bool,
     pub suffix: String,
     pub token: &'static str,
     pub properties: Vec<Property>,
@@ -416,10 +418,12 @@ fn lower_field_value(
             }
         }
         // `[{...}]` for a max-items-one block is the object itself in Pulumi.
+        // A max-items-one list of scalars is the scalar itself.
         Expression::Array(items) if field.max_items_one == Some(true) && items.len() == 1 => {
             match items.iter().next() {
                 Some(Expression::Object(object)) => block_object(object, &field.fields, lowering),
-                _ => lowering.lower(value),
+                Some(item) => lowering.lower(item),
+                None => lowering.lower(value),
             }
         }
         Expression::Array(items)
@@ -663,6 +667,7 @@ fn lower_provisioner(
     let suffix = format!("Provisioner{index}");
     let mut push = |suffix: String, token: &'static str, properties: Vec<Property>| {
         out.push(Provisioner {
+            after_owner: true,
             suffix,
             token,
             properties,

@@ -3,19 +3,24 @@
 // Browser: Debian's Chromium (/usr/bin/chromium, or $CHROMIUM_PATH) driven by playwright-core. Never
 // download a browser (`npx playwright install` is not used anywhere).
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, access } from 'node:fs/promises';
+import { mkdtemp, rm, access, mkdir } from 'node:fs/promises';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { build, createServer, preview } from 'vite';
+import { encodePermalink } from '../../www/lib/document.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CONFIG_FILE = join(ROOT, 'vite.config.js');
 export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 export const COOP = 'same-origin';
 export const COEP = 'require-corp';
+/** Screenshots of the main states, for people to look at (git-ignored). */
+export const ARTIFACTS = join(ROOT, 'target/e2e-artifacts');
+/** A laptop screen. */
+export const VIEWPORT = { width: 1440, height: 900 };
 
 /** Generous timeouts: the machines have 2 cores, and the first dev-server load transforms every module. */
 export const READY_TIMEOUT_MS = 90_000;
@@ -70,6 +75,7 @@ export async function startPreviewServer({ mode = 'production' } = {}) {
   const url = server.resolvedUrls.local[0];
   return {
     url,
+    outDir,
     close: async () => {
       await server.close();
       await rm(outDir, { recursive: true, force: true });
@@ -82,6 +88,8 @@ export async function launchBrowser() {
   const userDataDir = await mkdtemp(join(tmpdir(), 'hclconv-chromium-'));
   const context = await chromium.launchPersistentContext(userDataDir, {
     headless: true,
+    viewport: VIEWPORT,
+    acceptDownloads: true,
     executablePath: CHROMIUM,
     args: [
       '--headless',
@@ -141,55 +149,69 @@ export async function waitForReady(page) {
   }
 }
 
-/** Replaces the editor's examples with `examples` ([{ id, files: { path: text } }]) through the UI. */
-export async function setExamples(page, examples) {
-  await page.click('[data-testid="clear-examples"]');
-  await page.waitForSelector('[data-testid="example"]', { state: 'detached' });
-  for (let i = 0; i < examples.length; i++) {
-    await page.click('[data-testid="add-example"]');
-    const card = page.locator('[data-testid="example"]').nth(i);
-    await card.locator('[data-testid="example-id"]').fill(examples[i].id);
-    const entries = Object.entries(examples[i].files);
-    // A new example comes with one file; add the others.
-    for (let f = 1; f < entries.length; f++) await card.locator('[data-testid="add-file"]').click();
-    for (let f = 0; f < entries.length; f++) {
-      const file = card.locator('[data-testid="file"]').nth(f);
-      await file.locator('[data-testid="file-name"]').fill(entries[f][0]);
-      await file.locator('[data-testid="file-text"]').fill(entries[f][1]);
-    }
-  }
+/** The page of a fresh browser, with problem watching on. */
+export async function openPage(browser) {
+  const page = browser.context.pages()[0] ?? (await browser.context.newPage());
+  const problems = await watchForProblems(page);
+  return { page, problems };
 }
 
-/** Clicks Convert and waits for that batch's results; returns them as the page rendered them. */
-export async function convertAll(page) {
+/** Test examples ({ id, files: { path: text } }) as a playground document. */
+export function toDocument(examples, options = {}) {
+  return {
+    examples: examples.map((e) => ({ name: e.id, files: Object.entries(e.files).map(([path, text]) => ({ path, text })) })),
+    ...options,
+  };
+}
+
+/** A URL that opens the playground on exactly these examples (the page's own permalink format). */
+export function permalinkUrl(base, examples, { query = '', ...options } = {}) {
+  return `${base}${query}${encodePermalink(toDocument(examples, options))}`;
+}
+
+/** Navigates to `url` and waits for the converter to be ready. */
+export async function gotoReady(page, url) {
+  await page.goto(url);
+  await waitForReady(page);
+}
+
+/** Starts a batch (button, or Ctrl+Enter with `keyboard`) and waits for it; returns the page's last batch. */
+export async function convertAll(page, { keyboard = false } = {}) {
   const before = await page.evaluate(() => window.hclconvPlayground.batchesDone);
-  await page.click('[data-testid="convert"]');
-  await page.waitForFunction((n) => window.hclconvPlayground.batchesDone > n, before, {
-    timeout: BATCH_TIMEOUT_MS,
-  });
-  return readResults(page);
+  if (keyboard) await page.keyboard.press('Control+Enter');
+  else await page.click('[data-testid="convert"]');
+  await page.waitForFunction((n) => window.hclconvPlayground.batchesDone > n, before, { timeout: BATCH_TIMEOUT_MS });
+  return page.evaluate(() => window.hclconvPlayground.lastBatch);
 }
 
-/** The rendered result cards, in page order. */
-export function readResults(page) {
-  return page.$$eval('[data-testid="result"]', (cards) =>
-    cards.map((card) => {
-      const q = (id) => card.querySelector(`[data-testid="${id}"]`);
-      return {
-        id: card.dataset.exampleId,
-        worker: q('result-worker').dataset.worker,
-        workerText: q('result-worker').textContent,
-        duration: q('result-duration').textContent,
-        status: q('result-status').dataset.status,
-        output: q('result-output').textContent,
-        diagnostics: [...card.querySelectorAll('[data-testid="diagnostic"]')].map((li) => ({
-          severity: li.dataset.severity,
-          location: li.querySelector('[data-testid="diagnostic-location"]').textContent,
-          message: li.querySelector('[data-testid="diagnostic-message"]').textContent,
-        })),
-      };
-    }),
+/** The example tabs, in order: [{ name, selected, status }]. */
+export function readTabs(page) {
+  return page.$$eval('[data-testid="example-tab"]', (tabs) =>
+    tabs.map((t) => ({ name: t.dataset.name, selected: t.getAttribute('aria-selected') === 'true', status: t.dataset.status ?? null })),
   );
+}
+
+/** Selects an example tab by name. */
+export async function selectExample(page, name) {
+  await page.click(`[data-testid="example-tab"][data-name="${name}"]`);
+}
+
+/** The rendered diagnostics of the shown example. */
+export function readDiagnostics(page) {
+  return page.$$eval('[data-testid="diagnostic"]', (items) =>
+    items.map((b) => ({
+      severity: b.dataset.severity,
+      file: b.dataset.file,
+      line: Number(b.dataset.line),
+      location: b.querySelector('[data-testid="diagnostic-location"]').textContent,
+      message: b.querySelector('[data-testid="diagnostic-message"]').textContent,
+    })),
+  );
+}
+
+/** The text of the output viewer (the whole document, not only the lines on screen). */
+export function outputText(page) {
+  return page.evaluate(() => window.hclconvPlayground.outputText);
 }
 
 /** The cache table rows. */
@@ -197,6 +219,21 @@ export function readCacheRows(page) {
   return page.$$eval('[data-testid="cache-row"]', (rows) =>
     rows.map((tr) => ({ key: tr.dataset.key, state: tr.dataset.state, cells: [...tr.cells].map((c) => c.textContent) })),
   );
+}
+
+/** Reads a counter of the cache panel. */
+export async function counter(page, name) {
+  return Number(await page.textContent(`[data-testid="counter-${name}"]`));
+}
+
+/** Saves a screenshot to target/e2e-artifacts/<name>.png and returns its path. */
+export async function saveScreenshot(page, name) {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  // Let the last snapshot and layout settle on a frame first.
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await page.screenshot({ path });
+  return path;
 }
 
 /** Runs `command` in its own process group (so the whole tree can be stopped). */

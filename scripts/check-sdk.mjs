@@ -8,7 +8,7 @@
 // 2. Converts them with the release CLI into one project each (TypeScript; Python when
 //    `--python` is given and the emitter exists).
 // 3. Type-checks each group with one checker run and an explicit heap size: tsc --strict against
-//    the pinned @pulumi/* packages in tests/sdk/ts. Reports pass rates, the top error kinds, time and
+//    the pinned @pulumi/* packages in tests/sdk/check. Reports pass rates, the top error kinds, time and
 //    peak memory.
 // Fails when a generated file contains a suppression (`@ts-ignore`, `as any`, `# type: ignore`).
 // Failures of projects whose conversion reported references to things the example does not declare
@@ -115,7 +115,7 @@ function convert(group, inputs, language) {
 }
 
 function checkTypescript(group, out, projects) {
-  const sdk = process.env.HCLCONV_SDK_TS ?? path.join(root, 'tests/sdk/ts/node_modules');
+  const sdk = process.env.HCLCONV_SDK_TS ?? path.join(root, 'tests/sdk/check/node_modules');
   const link = path.join(out, 'node_modules');
   fs.rmSync(link, { force: true, recursive: true });
   fs.symlinkSync(sdk, link, 'dir');
@@ -166,7 +166,7 @@ function summarize(group, projects, diagnostics, seconds, maxRssKb) {
 
 function main() {
   const languages = ['typescript'];
-  if (!process.env.HCLCONV_SDK_TS) run('bash', ['scripts/sdk-setup.sh']);
+  if (!process.env.HCLCONV_SDK_TS) run('bash', ['scripts/sdk-setup.sh', 'check']);
   run('cargo', ['build', '--release', '--quiet', '--bin', 'hclconv']);
   const chosen = select();
   const count = [...chosen.values()].reduce((n, l) => n + l.length, 0);

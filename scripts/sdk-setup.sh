@@ -2,7 +2,8 @@
 # Installs the pinned Pulumi SDKs used to type-check converted programs (tests/sdk/<language>/), from the
 # npm registry with `npm ci --ignore-scripts` (no install scripts run, nothing else is downloaded).
 # Idempotent: a folder whose node_modules is newer than its package.json and lockfile is left alone.
-# Usage: scripts/sdk-setup.sh [language ...]   (default: every folder under tests/sdk with a package.json)
+# Usage: scripts/sdk-setup.sh [folder ...]   (default: every folder under tests/sdk with a package.json;
+# `ts` holds what the page's zip test needs, `check` every SDK of `npm run check:sdk`)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

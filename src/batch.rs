@@ -49,6 +49,11 @@ pub struct BatchOptions {
     /// until someone polls; honoured on the pool only (the calling thread could not poll).
     #[serde(default)]
     pub snapshot_lockstep: bool,
+    /// Test-only: the pool thread that picks up the example with this id traps (a wasm
+    /// `unreachable`), so the page's worker-crash recovery is tested against a real crash. Only in
+    /// the wasm build, only on the pool; ignored natively.
+    #[serde(default)]
+    pub crash_on: Option<String>,
     #[serde(skip)]
     pub schedule: Schedule,
 }
@@ -121,6 +126,9 @@ pub fn convert_batch(
             latch.arrive();
         }
         let turn = lockstep.as_ref().map(|l| l.begin(cache, &stop));
+        if options.schedule == Schedule::Pool && options.crash_on.as_deref() == Some(&example.id) {
+            crash_for_test();
+        }
         let result = if stop() {
             cancelled(example, clock())
         } else {
@@ -217,6 +225,12 @@ impl Lockstep {
         self.epoch.store(cache.snapshots_taken(), Ordering::SeqCst);
         self.finished.store(turn + 1, Ordering::SeqCst);
     }
+}
+
+/// The test-only crash of `crash_on`: a real trap in the wasm build, nothing natively.
+fn crash_for_test() {
+    #[cfg(target_arch = "wasm32")]
+    core::arch::wasm32::unreachable();
 }
 
 fn cancelled(example: &Example, now: f64) -> ExampleResult {

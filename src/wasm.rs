@@ -128,6 +128,12 @@ pub fn languages() -> Result<JsValue, JsValue> {
     to_js(&list)
 }
 
+/// Test-only switches this build honours (the page forwards `crashOn` only when it is listed).
+#[wasm_bindgen(js_name = testHooks)]
+pub fn test_hooks() -> Vec<String> {
+    vec!["crashOn".to_string()]
+}
+
 /// Converts a batch on the calling thread, one example after another, without the thread pool.
 #[wasm_bindgen(js_name = convertBatchSync)]
 pub fn convert_batch_sync(request: JsValue) -> Result<JsValue, JsValue> {

@@ -59,6 +59,10 @@ enum Command {
         /// How diagnostics are printed.
         #[arg(long, value_enum, default_value = "text")]
         format: Format,
+        /// Pulumi mapping files (`MarshallableProviderInfo` JSON, as `pulumi convert` takes them);
+        /// they win over the built-in tables for their providers.
+        #[arg(long = "mappings", value_name = "FILE")]
+        mappings: Vec<PathBuf>,
     },
 }
 
@@ -96,6 +100,7 @@ fn main() -> ExitCode {
         jobs,
         recursive,
         format,
+        mappings,
     } = cli.command;
     let mut builder = rayon::ThreadPoolBuilder::new();
     if let Some(jobs) = jobs {
@@ -109,7 +114,24 @@ fn main() -> ExitCode {
         }
     };
     let jobs = collect_jobs(&inputs, recursive);
-    let cache = MappingCache::builtin();
+    let mut source = hclconv::mapping::MappingSource::embedded();
+    for file in &mappings {
+        let json = match read_text(file) {
+            Ok(json) => json,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+        };
+        source = match source.with_user_file(&file.display().to_string(), &json) {
+            Ok(next) => next,
+            Err(error) => {
+                eprintln!("error: {error}");
+                return ExitCode::from(2);
+            }
+        };
+    }
+    let cache: MappingCache = source.into_cache();
     let progress = progress_bar(jobs.len());
     let outcomes: Vec<Outcome> = pool.install(|| {
         jobs.into_par_iter()

@@ -103,3 +103,44 @@ fn prints_excerpts_and_json() {
     assert_eq!(code, 0);
     assert!(stdout.contains("new random.RandomPet(\"p\""), "{stdout}");
 }
+
+#[test]
+fn user_mapping_files_name_the_tokens() {
+    let mapping = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/pulumi-tests/pct__support_mappings/simple.json");
+    if !mapping.exists() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{} is missing",
+            mapping.display()
+        );
+        return;
+    }
+    let root = scratch("cli-mappings");
+    let input = root.join("main.tf");
+    std::fs::write(
+        &input,
+        "resource \"simple_resource\" \"a\" {\n  input_one = \"x\"\n}\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = hclconv(&[
+        "convert",
+        input.to_str().unwrap(),
+        "-l",
+        "pcl",
+        "--mappings",
+        mapping.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stdout.contains("\"simple:index:resource\""), "{stdout}");
+    let broken = root.join("broken.json");
+    std::fs::write(&broken, "{ not json").unwrap();
+    let (code, _, stderr) = hclconv(&[
+        "convert",
+        input.to_str().unwrap(),
+        "--mappings",
+        broken.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(stderr.contains("broken.json"), "{stderr}");
+}

@@ -51,7 +51,16 @@ fn every_reason_for_a_guess_has_its_code() {
         "{all}"
     );
     assert!(!find("unknown-type", "datadog"), "{all}");
-    assert!(find("mapping-gap", "kubernetes_manifest"), "{all}");
+    // `kubernetes_manifest` is a gap of the data, converted on purpose as a CustomResource.
+    assert!(!find("mapping-gap", "kubernetes_manifest"), "{all}");
+    assert!(
+        conversion
+            .output
+            .text
+            .contains("k8s.apiextensions.CustomResource"),
+        "{}",
+        conversion.output.text
+    );
     assert!(find("mapping-gap", "no data sources"), "{all}");
     assert!(find("no-pulumi-equivalent", "`null_resource`"), "{all}");
     assert!(find("no-pulumi-equivalent", "`terraform_data`"), "{all}");

@@ -193,10 +193,7 @@ impl Emitter<'_> {
             .unwrap_or_else(|| node.name.clone());
         match &node.kind {
             NodeKind::Config(config) => {
-                let ty = match (&config.ty, &config.default) {
-                    (ConfigType::Any, Some(default)) => infer_type(default),
-                    (ty, _) => ty.clone(),
-                };
+                let ty = config.effective_type();
                 let _ = writeln!(
                     out,
                     "config {} {} {{",
@@ -732,22 +729,6 @@ pub fn type_string(ty: &ConfigType) -> String {
             fields.sort();
             format!("object({{{}}})", fields.join(", "))
         }
-    }
-}
-
-fn infer_type(default: &Expr) -> ConfigType {
-    match default {
-        Expr::Number(_) => ConfigType::Number,
-        Expr::Bool(_) => ConfigType::Bool,
-        Expr::List(items) => ConfigType::List(Box::new(
-            items.first().map_or(ConfigType::String, infer_type),
-        )),
-        Expr::Object(entries) => ConfigType::Map(Box::new(
-            entries
-                .first()
-                .map_or(ConfigType::String, |(_, v)| infer_type(v)),
-        )),
-        _ => ConfigType::String,
     }
 }
 

@@ -720,10 +720,7 @@ impl<'p> Emitter<'p> {
             }
             return;
         }
-        let ty = match (&config.ty, &config.default) {
-            (ConfigType::Any, Some(default)) => infer_type(default),
-            (ty, _) => ty.clone(),
-        };
+        let ty = config.effective_type();
         let kind = match &ty {
             ConfigType::String | ConfigType::Any => "",
             ConfigType::Number => match &config.default {
@@ -1214,16 +1211,6 @@ impl<'p> Emitter<'p> {
             .is_some_and(|keys| keys.contains(key))
     }
 
-    /// A resource or invoke with `count` / `for_each`: a list or dict, not an output itself.
-    fn node_is_ranged(&self, id: NodeId) -> bool {
-        match self.program.node(id).map(|n| &n.kind) {
-            Some(NodeKind::Resource(r)) => r.options.range.is_some(),
-            Some(NodeKind::Invoke(i)) => i.range.is_some(),
-            Some(NodeKind::Component(c)) => c.options.range.is_some(),
-            _ => false,
-        }
-    }
-
     /// Visits the maximal output-valued references in `expr` that are not substituted yet.
     fn for_each_output_leaf(&self, expr: &Expr, f: &mut dyn FnMut(&Expr)) {
         if self.substitutions.iter().any(|(e, _)| e == expr) {
@@ -1232,7 +1219,7 @@ impl<'p> Emitter<'p> {
         match expr {
             Expr::Ref { node, path } => {
                 let indexed = matches!(path.first(), Some(Step::Index(_)));
-                if self.node_is_output(*node) && (indexed || !self.node_is_ranged(*node)) {
+                if self.node_is_output(*node) && (indexed || !self.program.is_ranged(*node)) {
                     f(expr);
                 } else {
                     for step in path {
@@ -1428,10 +1415,7 @@ impl<'p> Emitter<'p> {
             Expr::Ref { node, path } if path.is_empty() => {
                 match self.program.node(*node).map(|n| &n.kind) {
                     Some(NodeKind::Config(c)) => {
-                        let ty = match (&c.ty, &c.default) {
-                            (ConfigType::Any, Some(default)) => infer_type(default),
-                            (ty, _) => ty.clone(),
-                        };
+                        let ty = c.effective_type();
                         match ty {
                             ConfigType::List(_) => Shape::List,
                             ConfigType::Map(_) | ConfigType::Object(_) => Shape::Map,
@@ -2775,24 +2759,6 @@ fn py_bool(b: bool) -> &'static str {
 
 fn is_integer(number: &str) -> bool {
     !number.is_empty() && number.chars().all(|c| c.is_ascii_digit())
-}
-
-/// A config type guessed from a default value, for untyped variables.
-fn infer_type(default: &Expr) -> ConfigType {
-    match default {
-        Expr::String(_) | Expr::Template(_) => ConfigType::String,
-        Expr::Number(_) => ConfigType::Number,
-        Expr::Bool(_) => ConfigType::Bool,
-        Expr::List(items) => ConfigType::List(Box::new(
-            items.first().map_or(ConfigType::String, infer_type),
-        )),
-        Expr::Object(entries) => ConfigType::Map(Box::new(
-            entries
-                .first()
-                .map_or(ConfigType::String, |(_, v)| infer_type(v)),
-        )),
-        _ => ConfigType::Any,
-    }
 }
 
 /// A Terraform `format` string as a Python `%` format, when every verb has a Python equivalent.

@@ -222,10 +222,7 @@ fn component_class(
                 let _ = writeln!(out, "{INDENT}/** {} */", description.replace("*/", "* /"));
             }
             let optional = if config.default.is_some() { "?" } else { "" };
-            let ty = match (&config.ty, &config.default) {
-                (ConfigType::Any, Some(default)) => infer_type(default),
-                (ty, _) => ty.clone(),
-            };
+            let ty = config.effective_type();
             let _ = writeln!(
                 out,
                 "{INDENT}{}{optional}: pulumi.Input<{}>;",
@@ -674,10 +671,7 @@ impl Emitter<'_> {
 
     fn config(&mut self, config: &ConfigVar) -> String {
         let key = string_literal(&config.key);
-        let ty = match (&config.ty, &config.default) {
-            (ConfigType::Any, Some(default)) => infer_type(default),
-            (ty, _) => ty.clone(),
-        };
+        let ty = config.effective_type();
         let (getter, type_arg) = match &ty {
             ConfigType::String | ConfigType::Any => ("", String::new()),
             ConfigType::Number => ("Number", String::new()),
@@ -744,16 +738,6 @@ impl Emitter<'_> {
         result
     }
 
-    /// A resource or invoke with `count` / `for_each`: an array or record, not an output itself.
-    fn node_is_ranged(&self, id: NodeId) -> bool {
-        match self.program.node(id).map(|n| &n.kind) {
-            Some(NodeKind::Resource(r)) => r.options.range.is_some(),
-            Some(NodeKind::Invoke(i)) => i.range.is_some(),
-            Some(NodeKind::Component(c)) => c.options.range.is_some(),
-            _ => false,
-        }
-    }
-
     /// Visits the maximal output-valued references in `expr` that are not substituted yet.
     fn for_each_output_leaf(&self, expr: &Expr, f: &mut dyn FnMut(&Expr)) {
         if self.substitutions.iter().any(|(e, _)| e == expr) {
@@ -762,7 +746,7 @@ impl Emitter<'_> {
         match expr {
             Expr::Ref { node, path } => {
                 let indexed = matches!(path.first(), Some(Step::Index(_)));
-                if self.node_is_output(*node) && (indexed || !self.node_is_ranged(*node)) {
+                if self.node_is_output(*node) && (indexed || !self.program.is_ranged(*node)) {
                     f(expr);
                 } else {
                     for step in path {
@@ -1668,24 +1652,6 @@ fn binary_symbol(op: BinaryOp) -> &'static str {
         BinaryOp::Mul => "*",
         BinaryOp::Div => "/",
         BinaryOp::Mod => "%",
-    }
-}
-
-/// A config type guessed from a default value, for untyped variables.
-fn infer_type(default: &Expr) -> ConfigType {
-    match default {
-        Expr::String(_) | Expr::Template(_) => ConfigType::String,
-        Expr::Number(_) => ConfigType::Number,
-        Expr::Bool(_) => ConfigType::Bool,
-        Expr::List(items) => ConfigType::List(Box::new(
-            items.first().map_or(ConfigType::String, infer_type),
-        )),
-        Expr::Object(entries) => ConfigType::Map(Box::new(
-            entries
-                .first()
-                .map_or(ConfigType::String, |(_, v)| infer_type(v)),
-        )),
-        _ => ConfigType::Any,
     }
 }
 

@@ -76,6 +76,38 @@ pub struct ConfigVar {
     pub nullable: bool,
 }
 
+impl ConfigVar {
+    /// The declared type, or for an untyped variable the type of its default.
+    pub fn effective_type(&self) -> ConfigType {
+        match (&self.ty, &self.default) {
+            (ConfigType::Any, Some(default)) => ConfigType::of_value(default),
+            (ty, _) => ty.clone(),
+        }
+    }
+}
+
+impl ConfigType {
+    /// The type of a constant value (the first element stands for a list's or map's elements).
+    pub fn of_value(value: &Expr) -> ConfigType {
+        match value {
+            Expr::String(_) | Expr::Template(_) => ConfigType::String,
+            Expr::Number(_) => ConfigType::Number,
+            Expr::Bool(_) => ConfigType::Bool,
+            Expr::List(items) => ConfigType::List(Box::new(
+                items
+                    .first()
+                    .map_or(ConfigType::String, ConfigType::of_value),
+            )),
+            Expr::Object(entries) => ConfigType::Map(Box::new(
+                entries
+                    .first()
+                    .map_or(ConfigType::String, |(_, v)| ConfigType::of_value(v)),
+            )),
+            _ => ConfigType::Any,
+        }
+    }
+}
+
 /// A Terraform type constraint.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ConfigType {
@@ -316,5 +348,15 @@ pub enum BinaryOp {
 impl Program {
     pub fn node(&self, id: NodeId) -> Option<&Node> {
         self.nodes.get(id)
+    }
+
+    /// A resource, invoke or component with `count` / `for_each`: a collection of instances.
+    pub fn is_ranged(&self, id: NodeId) -> bool {
+        match self.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Resource(r)) => r.options.range.is_some(),
+            Some(NodeKind::Invoke(i)) => i.range.is_some(),
+            Some(NodeKind::Component(c)) => c.options.range.is_some(),
+            _ => false,
+        }
     }
 }

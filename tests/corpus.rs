@@ -2,85 +2,16 @@
 //! diagnostics), and ≥ 97% of the files that parse convert with no error-level diagnostic, in every
 //! language. The error codes are counted and printed so the worst ones are easy to find.
 
-use hclconv::{convert, Example, Language, MappingCache, Severity};
+#[path = "support/corpus.rs"]
+mod corpus_examples;
+
+use corpus_examples::corpus_examples;
+use hclconv::{convert, Language, MappingCache, Severity};
 use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Share of parsing files that must convert without an error (the bar).
 const MIN_CLEAN: f64 = 0.97;
-
-/// One corpus example: a doc snippet or spec file alone, or a directory of a module repository
-/// (its `.tf` files at the top, the rest of the repository around it for `../` module sources).
-struct CorpusExample {
-    example: Example,
-    /// The files this example is judged by (the directory's own files).
-    own: Vec<String>,
-}
-
-/// `a/b/c` relative to directory `a/x` → `../b/c`.
-fn relative(path: &str, dir: &str) -> String {
-    let from: Vec<&str> = dir.split('/').collect();
-    let to: Vec<&str> = path.split('/').collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(to[common..].iter().map(|s| s.to_string()));
-    parts.join("/")
-}
-
-fn corpus_examples(corpus: &Path, manifest: &str) -> Vec<CorpusExample> {
-    let mut singles = Vec::new();
-    // repository → (path, text) of its whole `.tf` files
-    let mut repos: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for line in manifest.lines().skip(1) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let (Some(repo), Some(kind), Some(path)) = (cols.first(), cols.get(2), cols.get(3)) else {
-            continue;
-        };
-        let Ok(text) = std::fs::read_to_string(corpus.join(path)) else {
-            continue;
-        };
-        if *kind == "tf" {
-            repos
-                .entry(repo.to_string())
-                .or_default()
-                .push((path.to_string(), text));
-        } else {
-            let name = if path.ends_with(".tf.json") {
-                "main.tf.json"
-            } else {
-                "main.tf"
-            };
-            singles.push(CorpusExample {
-                example: Example::single(*path, name, text),
-                own: vec![name.to_string()],
-            });
-        }
-    }
-    for files in repos.values() {
-        let mut dirs: Vec<&str> = files
-            .iter()
-            .map(|(p, _)| p.rsplit_once('/').map_or("", |(d, _)| d))
-            .collect();
-        dirs.sort_unstable();
-        dirs.dedup();
-        for dir in dirs {
-            let mut example = Example {
-                id: dir.to_string(),
-                files: BTreeMap::new(),
-            };
-            let mut own = Vec::new();
-            for (path, text) in files {
-                let rel = relative(path, dir);
-                if !rel.contains('/') {
-                    own.push(rel.clone());
-                }
-                example.files.insert(rel, text.clone());
-            }
-            singles.push(CorpusExample { example, own });
-        }
-    }
-    singles
-}
 
 #[test]
 fn every_corpus_file_converts_without_panic() {

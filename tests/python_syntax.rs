@@ -2,6 +2,10 @@
 //! there, every corpus directory's program) compiles with `python3`. Skipped, with a message, only
 //! where no `python3` is installed.
 
+#[path = "support/corpus.rs"]
+mod corpus_support;
+
+use corpus_support::corpus_examples;
 use hclconv::{convert, Example, Language, MappingCache};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -83,16 +87,6 @@ for path in sys.argv[1:]:
     failures
 }
 
-/// `a/b/c` relative to directory `a/x` → `../b/c`.
-fn relative(path: &str, dir: &str) -> String {
-    let from: Vec<&str> = dir.split('/').collect();
-    let to: Vec<&str> = path.split('/').collect();
-    let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = vec!["..".to_string(); from.len() - common];
-    parts.extend(to.iter().skip(common).map(|s| s.to_string()));
-    parts.join("/")
-}
-
 fn temp_dir(name: &str) -> PathBuf {
     std::env::temp_dir().join(format!("hclconv-{name}-{}", std::process::id()))
 }
@@ -154,43 +148,11 @@ fn corpus_programs_compile() {
     // Doc snippets alone; module repositories one directory at a time with the repository around
     // it (so `../../` module sources resolve and component classes are written), as the corpus
     // test judges them.
-    let mut examples: Vec<Example> = Vec::new();
-    let mut repos: BTreeMap<String, Vec<(String, String)>> = BTreeMap::new();
-    for line in manifest.lines().skip(1) {
-        let cols: Vec<&str> = line.split('\t').collect();
-        let (Some(repo), Some(kind), Some(path)) = (cols.first(), cols.get(2), cols.get(3)) else {
-            continue;
-        };
-        let Ok(text) = std::fs::read_to_string(corpus.join(path)) else {
-            continue;
-        };
-        if *kind == "tf" {
-            repos
-                .entry(repo.to_string())
-                .or_default()
-                .push((path.to_string(), text));
-        } else if !path.ends_with(".json") {
-            examples.push(Example::single(*path, "main.tf", text));
-        }
-    }
-    for files in repos.values() {
-        let mut dirs: Vec<&str> = files
-            .iter()
-            .map(|(p, _)| p.rsplit_once('/').map_or("", |(d, _)| d))
-            .collect();
-        dirs.sort_unstable();
-        dirs.dedup();
-        for dir in dirs {
-            let files = files
-                .iter()
-                .map(|(path, text)| (relative(path, dir), text.clone()))
-                .collect();
-            examples.push(Example {
-                id: dir.to_string(),
-                files,
-            });
-        }
-    }
+    let examples: Vec<Example> = corpus_examples(&corpus, &manifest)
+        .into_iter()
+        .filter(|c| !c.own.iter().any(|k| k.ends_with(".json")))
+        .map(|c| c.example)
+        .collect();
     let cache = MappingCache::builtin();
     let mut programs = Vec::new();
     for example in &examples {

@@ -5,7 +5,7 @@
 use super::expr::ExprLowering;
 use super::lower::range_kind;
 use super::resource::provider_ref;
-use super::{Component, ComponentProgram, Expr, Program, Property, Range, ResourceOptions};
+use super::{Component, ComponentProgram, Program, Property, Range, ResourceOptions};
 use crate::cache::MappingCache;
 use crate::diagnostics::{Diagnostic, Severity, SourceSpan};
 use crate::input::{is_terraform_path, Example};
@@ -71,10 +71,9 @@ pub(super) fn lower_module_block(
                         );
                     }
                 }
-                "depends_on" => match lowering.lower(&attr.value) {
-                    Expr::List(items) => options.depends_on.extend(items),
-                    other => options.depends_on.push(other),
-                },
+                "depends_on" => options
+                    .depends_on
+                    .extend(super::resource::depends_on_items(&attr.value, lowering)),
                 "providers" => {
                     if let Expression::Object(object) = &attr.value {
                         for (key, value) in object.iter() {

@@ -48,9 +48,59 @@ fn lower_depends_on(block: &Block, lowering: &mut ExprLowering) -> Vec<Expr> {
     let Some(attr) = block.body.get_attribute("depends_on") else {
         return Vec::new();
     };
-    match lowering.lower(&attr.value) {
-        Expr::List(items) => items,
-        other => vec![other],
+    depends_on_items(&attr.value, lowering)
+}
+
+/// The entries of a `depends_on` list. Terraform 0.11 wrote them as quoted strings
+/// (`"aws_instance.web"`), which Terraform still reads as references with a deprecation warning;
+/// so does the converter, instead of passing a string where Pulumi wants a resource.
+pub(super) fn depends_on_items(value: &Expression, lowering: &mut ExprLowering) -> Vec<Expr> {
+    let Expression::Array(items) = value else {
+        return match lowering.lower(value) {
+            Expr::List(items) => items,
+            other => vec![other],
+        };
+    };
+    items
+        .iter()
+        .map(|item| match item {
+            Expression::String(text) => quoted_reference(text.value(), item, lowering),
+            other => lowering.lower(other),
+        })
+        .collect()
+}
+
+/// `"aws_instance.web"`, `"data.aws_ami.x"`, `"module.vpc"` in `depends_on` → that declaration.
+fn quoted_reference(text: &str, item: &Expression, lowering: &mut ExprLowering) -> Expr {
+    let span = item.span();
+    let declared = lowering.decls.get(text).map(|d| d.id);
+    match declared {
+        Some(node) => {
+            lowering.reporter.report(
+                Severity::Warning,
+                "deprecated-syntax",
+                format!(
+                    "quoted references in `depends_on` are Terraform 0.11 syntax; read as `{text}`"
+                ),
+                span,
+            );
+            Expr::Ref {
+                node,
+                path: Vec::new(),
+            }
+        }
+        None => {
+            lowering.reporter.report(
+                Severity::Warning,
+                "unknown-reference",
+                format!(
+                    "`depends_on` entry \"{text}\" does not name a resource, data source or module \
+                     declared in this module; a placeholder stands in for it"
+                ),
+                span,
+            );
+            Expr::Unsupported(text.to_string())
+        }
     }
 }
 

@@ -4,7 +4,8 @@
 // 1. Picks corpus examples by a committed rule (see `select()`): every doc snippet or module
 //    directory of ../shared/corpus whose resources and data sources all belong to one provider group
 //    (aws, google, azurerm, kubernetes; random may join any group), spread evenly, up to PER_GROUP
-//    per group.
+//    per group. A pick whose local modules (followed transitively) use a provider outside its group is
+//    left out afterwards and listed in the report.
 // 2. Converts them with the release CLI into one project each (TypeScript; Python when
 //    `--python` is given and the emitter exists).
 // 3. Type-checks each group with one checker run and an explicit heap size: tsc --strict against
@@ -48,6 +49,33 @@ function providersOf(text) {
   return found;
 }
 
+/** Local module folders (`source = "./x"`, `"../x"`) a text calls, resolved against its folder. */
+function localModulesOf(text, dir) {
+  const found = [];
+  for (const m of text.matchAll(/^\s*source\s*=\s*"(\.\.?\/[^"]*)"/gm)) found.push(path.resolve(dir, m[1]));
+  return found;
+}
+
+/** Provider prefixes of the local modules the given files call, transitively. */
+function moduleProviders(files) {
+  const found = new Set();
+  const seen = new Set();
+  const visit = (file, own) => {
+    const text = fs.readFileSync(file, 'utf8');
+    if (!own) for (const p of providersOf(text)) found.add(p);
+    for (const dir of localModulesOf(text, path.dirname(file))) {
+      if (seen.has(dir) || !fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) continue;
+      seen.add(dir);
+      for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.tf')).sort()) visit(path.join(dir, f), false);
+    }
+  };
+  for (const f of files) visit(f, true);
+  return found;
+}
+
+/** Picks left out by the selection rule, with the reason (filled by `select()`). */
+const excluded = [];
+
 /** The committed selection rule. */
 function select() {
   const manifest = fs.readFileSync(path.join(corpus, 'MANIFEST.tsv'), 'utf8').trim().split('\n').slice(1);
@@ -74,6 +102,7 @@ function select() {
     if (candidates.has(group)) candidates.get(group).push(input);
   }
   const chosen = new Map();
+  excluded.length = 0;
   for (const [group, list] of candidates) {
     if (!GROUPS.includes(group)) continue;
     const step = Math.max(1, list.length / PER_GROUP);
@@ -81,7 +110,16 @@ function select() {
     for (let i = 0; i < list.length && picked.length < PER_GROUP; i += step) {
       picked.push(list[Math.floor(i)]);
     }
-    chosen.set(group, picked);
+    // Picked examples whose local modules use a provider outside the group cannot be judged with the
+    // group's SDKs: they are left out after the spread (so the other picks stay put) and reported.
+    const kept = [];
+    for (const input of picked) {
+      const files = dirs.get(input).map((f) => path.join(corpus, f));
+      const foreign = [...moduleProviders(files)].filter((p) => p !== group && p !== 'random');
+      if (foreign.length) excluded.push(`${group}: ${input} (modules use ${foreign.sort().join(', ')})`);
+      else kept.push(input);
+    }
+    chosen.set(group, kept);
   }
   return chosen;
 }
@@ -202,6 +240,7 @@ function main() {
     for (const [kind, n] of r.top) lines.push(`    ${n} × ${kind}`);
     for (const e of r.examples) lines.push(`    e.g. ${e}`);
   }
+  for (const e of excluded) lines.push(`excluded: ${e}`);
   lines.push(`overall: ${(100 * own / Math.max(1, judged)).toFixed(1)}% of ${judged} judged projects type-check`);
   const report = lines.join('\n');
   fs.mkdirSync(work, { recursive: true });

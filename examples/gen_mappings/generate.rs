@@ -165,8 +165,145 @@ fn kubernetes(dir: &Path, file: &str, provider: &str) -> Result<Table, String> {
         });
         notes.push("gap: no data sources (each reported as mapping-gap)".into());
         notes.push("gap: no kubernetes_manifest (reported as mapping-gap)".into());
+        notes.push(apply_kubernetes_supplement(&mut mapping)?);
     }
     Ok(finish(mapping, "kubernetes", "marshallable", notes))
+}
+
+/// `kubernetes-supplement.json` (beside this file; its `about` lists the sources): types the hand-kept
+/// subset lacks, types with no Pulumi equivalent (gaps), and Kubernetes API names and shapes the naming
+/// rule gets wrong. Returns the manifest note.
+fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, String> {
+    const FILE: &str = "kubernetes-supplement.json";
+    let supplement: Value = serde_json::from_str(include_str!("kubernetes-supplement.json"))
+        .map_err(|e| format!("{FILE}: {e}"))?;
+    let empty = Map::new();
+    let section = |key: &str| {
+        supplement
+            .get(key)
+            .and_then(Value::as_object)
+            .unwrap_or(&empty)
+    };
+    // Per-type trees, read with the user-file parser (`tok` is required there; only the fields are used
+    // for the `fields` section).
+    let parse = |types: Map<String, Value>| -> Result<ProviderMapping, String> {
+        let doc = serde_json::json!({ "name": "kubernetes", "resources": types });
+        parse_marshallable_file(FILE, &doc.to_string()).map_err(|e| e.to_string())
+    };
+    let (mut added, mut tweaked) = (0, 0);
+    let resources = section("resources");
+    let parsed = parse(resources.clone())?;
+    for (tf_type, entry) in resources {
+        if mapping.resources.contains_key(tf_type) {
+            continue;
+        }
+        let Some(mut found) = parsed.resources.get(tf_type).cloned() else {
+            continue;
+        };
+        if let Some(same) = entry.get("sameAs").and_then(Value::as_str) {
+            let tree = mapping
+                .resources
+                .get(same)
+                .or_else(|| parsed.resources.get(same))
+                .map(|t| t.fields.clone())
+                .ok_or_else(|| format!("{FILE}: {tf_type}: sameAs `{same}` is unknown"))?;
+            found.fields = tree;
+        }
+        mapping.resources.insert(tf_type.clone(), found);
+        added += 1;
+    }
+    let additions: Map<String, Value> = section("fields")
+        .iter()
+        .map(|(t, f)| (t.clone(), serde_json::json!({ "tok": "-", "fields": f })))
+        .collect();
+    for (tf_type, extra) in parse(additions)?.resources {
+        let entry = mapping
+            .resources
+            .get_mut(&tf_type)
+            .ok_or_else(|| format!("{FILE}: fields for unknown type `{tf_type}`"))?;
+        merge_fields(&mut entry.fields, extra.fields);
+        tweaked += 1;
+    }
+    let mut by_name: Vec<(String, FieldMapping)> = Vec::new();
+    let mut under: Vec<(String, String)> = Vec::new();
+    for (name, info) in section("fieldNames") {
+        let field = FieldMapping {
+            name: info.get("name").and_then(Value::as_str).map(str::to_string),
+            max_items_one: info.get("maxItemsOne").and_then(Value::as_bool),
+            fields: HashMap::new(),
+        };
+        by_name.push((name.clone(), field));
+        for parent in info
+            .get("under")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            under.push((parent.to_string(), name.clone()));
+        }
+    }
+    let mut renamed = 0;
+    for entry in mapping.resources.values_mut() {
+        add_under(&mut entry.fields, &under);
+        renamed += rename_everywhere(&mut entry.fields, &by_name);
+    }
+    for (tf_type, reason) in section("gaps") {
+        mapping.gaps.push(Gap {
+            kind: Some(TypeKind::Resource),
+            tf_type: Some(tf_type.clone()),
+            reason: reason.as_str().unwrap_or_default().to_string(),
+        });
+    }
+    Ok(format!(
+        "{FILE}: {added} types added, {} gaps, {tweaked} trees extended, {renamed} fields renamed or reshaped",
+        section("gaps").len()
+    ))
+}
+
+/// `extra` over `fields`: its names and max-items-one win, nested fields merge.
+fn merge_fields(fields: &mut HashMap<String, FieldMapping>, extra: HashMap<String, FieldMapping>) {
+    for (key, field) in extra {
+        let target = fields.entry(key).or_default();
+        if field.name.is_some() {
+            target.name = field.name;
+        }
+        if field.max_items_one.is_some() {
+            target.max_items_one = field.max_items_one;
+        }
+        merge_fields(&mut target.fields, field.fields);
+    }
+}
+
+/// Adds an (empty) field `child` below every field named `parent`, for each `(parent, child)`.
+fn add_under(fields: &mut HashMap<String, FieldMapping>, pairs: &[(String, String)]) {
+    for (key, field) in fields.iter_mut() {
+        add_under(&mut field.fields, pairs);
+        for (_, child) in pairs.iter().filter(|(parent, _)| parent == key) {
+            field.fields.entry(child.clone()).or_default();
+        }
+    }
+}
+
+/// Applies the name and shape of `rules` to every field of that Terraform name, at any depth.
+fn rename_everywhere(
+    fields: &mut HashMap<String, FieldMapping>,
+    rules: &[(String, FieldMapping)],
+) -> usize {
+    let mut count = 0;
+    for (key, field) in fields.iter_mut() {
+        if let Some((_, rule)) = rules.iter().find(|(name, _)| name == key) {
+            if rule.name.is_some() {
+                field.name.clone_from(&rule.name);
+            }
+            if rule.max_items_one.is_some() {
+                field.max_items_one = rule.max_items_one;
+            }
+            count += 1;
+        }
+        count += rename_everywhere(&mut field.fields, rules);
+    }
+    count
 }
 
 fn provider_table(dir: &Path, folder: &str, tf_name: &str) -> Result<Table, String> {

@@ -255,6 +255,15 @@ impl Emitter<'_> {
                 self.properties(&inputs, 1, out);
                 out.push_str("}\n");
             }
+            NodeKind::Invoke(invoke) if invoke.get.is_some() => {
+                // PCL's resource options have no `get`: nothing reads an existing resource.
+                let what = format!(
+                    "reading an existing `{}` (data source `{}`)",
+                    invoke.token, invoke.tf_type
+                );
+                let value = self.not_implemented(&what, &format!("{}.get", invoke.token));
+                let _ = writeln!(out, "{name} = {value}");
+            }
             NodeKind::Invoke(invoke) => {
                 let mut options = String::new();
                 if let Some(provider) = &invoke.provider {

@@ -936,9 +936,13 @@ impl<'p> Emitter<'p> {
 
     /// `name = pkg.mod.get_thing_output(args...)`, as a comprehension for `count` / `for_each`.
     fn invoke(&mut self, name: &str, invoke: &Invoke, out: &mut String) {
-        let function = invoke_function(&invoke.token);
+        // A data source read as an existing resource: `Class.get("name", id, opts=...)`.
+        let function = match &invoke.get {
+            Some(_) => format!("{}.get", resource_class(&invoke.token)),
+            None => invoke_function(&invoke.token),
+        };
         let Some(range) = &invoke.range else {
-            let mut args = self.arguments(&invoke.arguments, 0);
+            let mut args = self.invoke_arguments(invoke, None, 0);
             args.extend(self.invoke_options(invoke, 0));
             let _ = writeln!(out, "{name} = {}", call(&function, &args, 0));
             return;
@@ -970,7 +974,9 @@ impl<'p> Emitter<'p> {
                 name: "index".into(),
                 typed: false,
             }];
-            let mut args = self.in_scope(bindings, |this| this.arguments(&invoke.arguments, 1));
+            let mut args = self.in_scope(bindings, |this| {
+                this.invoke_arguments(invoke, Some("index"), 1)
+            });
             args.extend(options);
             format!(
                 "[\n{INDENT}{}\n{INDENT}for index in range({source})\n]",
@@ -980,7 +986,9 @@ impl<'p> Emitter<'p> {
             let shape = self.shape(collection);
             let typed = self.is_typed(collection);
             let (header, bindings) = self.each_header(&source, shape, typed);
-            let mut args = self.in_scope(bindings, |this| this.arguments(&invoke.arguments, 1));
+            let mut args = self.in_scope(bindings, |this| {
+                this.invoke_arguments(invoke, Some("key"), 1)
+            });
             args.extend(options);
             format!(
                 "{{\n{INDENT}key: {}\n{INDENT}{header}\n}}",
@@ -993,6 +1001,23 @@ impl<'p> Emitter<'p> {
             let _ = writeln!(out, "{name} = {source}.apply(lambda resolved: {text})");
         } else {
             let _ = writeln!(out, "{name} = {text}");
+        }
+    }
+
+    /// A function's keyword arguments, or a `get`'s logical name (with the range variable `suffix`)
+    /// and ID.
+    fn invoke_arguments(
+        &mut self,
+        invoke: &Invoke,
+        suffix: Option<&str>,
+        level: usize,
+    ) -> Vec<String> {
+        match &invoke.get {
+            Some(get) => vec![
+                self.logical_name(&get.logical_name, suffix),
+                self.expr(&get.id, level + 1),
+            ],
+            None => self.arguments(&invoke.arguments, level),
         }
     }
 
@@ -1018,10 +1043,12 @@ impl<'p> Emitter<'p> {
         if args.is_empty() {
             return None;
         }
-        Some(format!(
-            "opts={}",
-            call("pulumi.InvokeOutputOptions", &args, level + 1)
-        ))
+        let class = if invoke.get.is_some() {
+            "pulumi.ResourceOptions"
+        } else {
+            "pulumi.InvokeOutputOptions"
+        };
+        Some(format!("opts={}", call(class, &args, level + 1)))
     }
 
     /// Keyword arguments `snake_name=value`.

@@ -7,8 +7,8 @@ use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::model::{
     BinaryOp, Builtin, ConfigType, ConfigVar, Expr, ForExpr, Intrinsic, Invoke, Node, NodeId,
-    NodeKind, ObjectKey, Program, Property, Range, RangeField, Resource, ResourceOptions, Step,
-    TemplatePart, UnaryOp,
+    NodeKind, ObjectKey, Program, Property, Range, RangeField, Resource, ResourceGet,
+    ResourceOptions, Step, TemplatePart, UnaryOp,
 };
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -550,6 +550,9 @@ impl Emitter<'_> {
 
     /// `pkg.mod.getThingOutput(args)`, mapped over `count` / `for_each`.
     fn invoke(&mut self, name: &str, invoke: &Invoke, out: &mut String) {
+        if let Some(get) = &invoke.get {
+            return self.get_existing(name, invoke, get, out);
+        }
         let (package, module, member) = split_token(&invoke.token);
         let function = qualified(package, &module, &format!("{member}Output"));
         let mut invoke_options: Vec<String> = Vec::new();
@@ -586,6 +589,56 @@ impl Emitter<'_> {
                 let _ = writeln!(
                     out,
                     "const {name} = Object.fromEntries({entries}.map(([key, value]) => [key, {function}({args}{invoke_options})]));"
+                );
+            }
+        }
+    }
+
+    /// `pkg.mod.Thing.get(name, id, opts)` for a data source read as an existing resource, mapped
+    /// over `count` / `for_each`.
+    fn get_existing(&mut self, name: &str, invoke: &Invoke, get: &ResourceGet, out: &mut String) {
+        let class = resource_class(&invoke.token);
+        let mut options: Vec<String> = Vec::new();
+        if matches!(self.mode, Mode::Component { .. }) {
+            options.push("parent: this".to_string());
+        }
+        if let Some(provider) = &invoke.provider {
+            options.push(format!("provider: {}", self.expr(provider, 0)));
+        }
+        if !invoke.depends_on.is_empty() {
+            let deps: Vec<String> = invoke.depends_on.iter().map(|e| self.expr(e, 0)).collect();
+            options.push(format!("dependsOn: [{}]", deps.join(", ")));
+        }
+        let options = if options.is_empty() {
+            String::new()
+        } else {
+            format!(", {{ {} }}", options.join(", "))
+        };
+        let Some(range) = &invoke.range else {
+            let id = self.expr(&get.id, 0);
+            let logical = self.logical_name(&get.logical_name, None);
+            let _ = writeln!(out, "const {name} = {class}.get({logical}, {id}{options});");
+            return;
+        };
+        let saved = self.range_names.replace(RangeNames::for_range(range));
+        let id = self.expr(&get.id, 1);
+        self.range_names = saved;
+        match range {
+            Range::Count(count) => {
+                let count = self.expr(count, 0);
+                let logical = self.logical_name(&get.logical_name, Some("index"));
+                let _ = writeln!(
+                    out,
+                    "const {name} = Array.from({{ length: {count} }}, (_, index) => {class}.get({logical}, {id}{options}));"
+                );
+            }
+            Range::ForEach(collection) => {
+                let text = self.expr(collection, 0);
+                let entries = entries_of(collection, &text);
+                let logical = self.logical_name(&get.logical_name, Some("key"));
+                let _ = writeln!(
+                    out,
+                    "const {name} = Object.fromEntries({entries}.map(([key, value]) => [key, {class}.get({logical}, {id}{options})]));"
                 );
             }
         }

@@ -10,7 +10,7 @@ use super::provider::{lower_default_provider, provider_package};
 use super::resource::{lower_data_body, lower_resource_body, Provisioner};
 use super::{
     Component, ConfigType, ConfigVar, Expr, Invoke, Node, NodeId, NodeKind, ObjectKey, OutputValue,
-    Program, Resource, ResourceOptions,
+    Program, Resource, ResourceGet, ResourceOptions,
 };
 use crate::cache::MappingCache;
 use crate::diagnostics::{Diagnostic, Reporter, Severity, SourceSpan};
@@ -778,6 +778,79 @@ impl<'f> ModuleLowering<'f, '_> {
         } else {
             self.mapping_for(&provider, block, reporter)
         };
+        // A provider whose data sources the mapping data leaves out on purpose (Kubernetes): Pulumi
+        // reads an existing object with the static `get` of the resource type of the same name.
+        let read_existing = mapping.as_ref().filter(|m| {
+            kind == TypeKind::DataSource
+                && m.lookup(kind, tf_type).is_none()
+                && m.gap(kind, tf_type).is_some()
+        });
+        if let Some(m) = read_existing {
+            let Some(resource) = m.lookup(TypeKind::Resource, tf_type) else {
+                reporter.report(
+                    Severity::Warning,
+                    "no-pulumi-equivalent",
+                    format!(
+                        "data source `{tf_type}` has no Pulumi equivalent: Pulumi reads one existing \
+                         object at a time with a resource type's `get`, and `{tf_type}` is not a \
+                         resource type"
+                    ),
+                    block.labels.first().and_then(|l| l.span()),
+                );
+                self.add(
+                    block.span(),
+                    format!("{data_prefix}.{tf_type}.{name}"),
+                    &camel_case(name),
+                    "Data",
+                    NodeKind::Local(Expr::Unsupported(format!(
+                        "The {tf_type} data source has no Pulumi equivalent."
+                    ))),
+                    DeclKind::Local,
+                    Pending::Placeholder,
+                    None,
+                    file,
+                    comments,
+                    span,
+                    reporter,
+                );
+                return;
+            };
+            let token = resource.token.clone();
+            self.packages.insert(
+                token
+                    .split(':')
+                    .next()
+                    .unwrap_or(package_for_provider(&provider))
+                    .to_string(),
+            );
+            let decl_mapping = Some((Arc::clone(m), TypeKind::Resource, tf_type.to_string()));
+            self.add(
+                block.span(),
+                format!("{data_prefix}.{tf_type}.{name}"),
+                &camel_case(name),
+                "Data",
+                NodeKind::Invoke(Invoke {
+                    tf_type: tf_type.to_string(),
+                    token,
+                    arguments: Vec::new(),
+                    range: None,
+                    provider: None,
+                    depends_on: Vec::new(),
+                    get: Some(ResourceGet {
+                        logical_name: name.to_string(),
+                        id: Expr::Null,
+                    }),
+                }),
+                DeclKind::Data,
+                Pending::Data(block),
+                decl_mapping,
+                file,
+                comments,
+                span,
+                reporter,
+            );
+            return;
+        }
         let token = if kind == TypeKind::Resource && tf_type == KUBERNETES_MANIFEST {
             // Any Kubernetes object: Pulumi's CustomResource takes apiVersion, kind and the rest
             // of the manifest as its arguments (see `lower_node`).
@@ -837,6 +910,7 @@ impl<'f> ModuleLowering<'f, '_> {
                     range: None,
                     provider: None,
                     depends_on: Vec::new(),
+                    get: None,
                 }),
                 DeclKind::Data,
                 Pending::Data(block),

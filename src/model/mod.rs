@@ -140,6 +140,18 @@ pub struct Invoke {
     /// Explicit provider (`provider = aws.west`).
     pub provider: Option<Expr>,
     pub depends_on: Vec<Expr>,
+    /// `Some`: no provider function exists; the existing object is read with the static `get` of the
+    /// resource type `token` (Kubernetes data sources), and `arguments` are empty.
+    pub get: Option<ResourceGet>,
+}
+
+/// Reading an existing object as a resource: `k8s.core.v1.ConfigMap.get("name", "namespace/name")`.
+#[derive(Debug, Clone)]
+pub struct ResourceGet {
+    /// Logical name given to the Pulumi engine: the Terraform data source name.
+    pub logical_name: String,
+    /// The provider's ID of the object (Kubernetes: `namespace/name`, or `name`).
+    pub id: Expr,
 }
 
 /// A `module` block.

@@ -89,6 +89,7 @@ impl NodeKind {
             }
             NodeKind::Invoke(i) => {
                 i.arguments.iter().for_each(|p| f(&p.value));
+                i.get.iter().for_each(|g| f(&g.id));
                 range_expr(&i.range).into_iter().for_each(&mut *f);
                 i.provider.iter().for_each(&mut *f);
                 i.depends_on.iter().for_each(&mut *f);
@@ -111,6 +112,7 @@ impl NodeKind {
             }
             NodeKind::Invoke(i) => {
                 i.arguments.iter_mut().for_each(|p| f(&mut p.value));
+                i.get.iter_mut().for_each(|g| f(&mut g.id));
                 range_expr_mut(&mut i.range).into_iter().for_each(&mut *f);
                 i.provider.iter_mut().for_each(&mut *f);
                 i.depends_on.iter_mut().for_each(&mut *f);

@@ -5,7 +5,8 @@
 use super::expr::ExprLowering;
 use super::lower::{comment_lines, range_kind};
 use super::{
-    Expr, ForExpr, Intrinsic, Invoke, NodeId, ObjectKey, Property, Range, Resource, ResourceOptions,
+    Expr, ForExpr, Intrinsic, Invoke, NodeId, ObjectKey, Property, Range, Resource,
+    ResourceOptions, TemplatePart,
 };
 use crate::diagnostics::{Severity, SourceSpan};
 use crate::mapping::{camel_case, property_name, FieldMapping};
@@ -205,6 +206,10 @@ pub(crate) fn lower_data_body(
     invoke.depends_on = lower_depends_on(block, lowering);
     invoke.provider = lower_provider_ref(block, lowering);
     invoke.arguments = lower_properties(&block.body, fields, true, lowering);
+    if let Some(get) = invoke.get.as_mut() {
+        let arguments = std::mem::take(&mut invoke.arguments);
+        get.id = object_id(arguments, &invoke.tf_type, block, lowering);
+    }
     for inner in block.body.blocks() {
         if RESOURCE_META_BLOCKS.contains(&inner.ident.as_str()) {
             lowering.reporter.report(
@@ -217,6 +222,70 @@ pub(crate) fn lower_data_body(
                 inner.ident.span(),
             );
         }
+    }
+}
+
+/// The ID a Kubernetes object is read by: `namespace/name` from the data source's `metadata`, or
+/// `name` alone (cluster-scoped kinds, or the provider's default namespace). The other arguments
+/// select nothing when reading by ID: each is reported.
+fn object_id(
+    arguments: Vec<Property>,
+    tf_type: &str,
+    block: &Block,
+    lowering: &mut ExprLowering,
+) -> Expr {
+    let span = block.labels.first().and_then(|l| l.span());
+    let (mut name, mut namespace) = (None, None);
+    for argument in arguments {
+        match (argument.name.as_str(), argument.value) {
+            ("metadata", Expr::Object(entries)) => {
+                for (key, value) in entries {
+                    match &key {
+                        ObjectKey::Name(k) if k == "name" => name = Some(value),
+                        ObjectKey::Name(k) if k == "namespace" => namespace = Some(value),
+                        _ => lowering.reporter.report(
+                            Severity::Warning,
+                            "not-converted",
+                            format!(
+                                "`metadata` other than `name` and `namespace` is not converted: \
+                                 `{tf_type}` is read by namespace and name"
+                            ),
+                            span.clone(),
+                        ),
+                    }
+                }
+            }
+            (other, _) => lowering.reporter.report(
+                Severity::Warning,
+                "not-converted",
+                format!(
+                    "`{other}` is not converted: `{tf_type}` is read by namespace and name, \
+                     with the resource type's `get`"
+                ),
+                span.clone(),
+            ),
+        }
+    }
+    let Some(name) = name else {
+        lowering.reporter.report(
+            Severity::Error,
+            "missing-argument",
+            format!("`{tf_type}` needs `metadata {{ name = ... }}` to name the object it reads"),
+            span,
+        );
+        return Expr::Unsupported(format!("the name of the {tf_type} to read"));
+    };
+    match namespace {
+        Some(Expr::String(namespace)) if matches!(&name, Expr::String(_)) => match name {
+            Expr::String(name) => Expr::String(format!("{namespace}/{name}")),
+            other => other,
+        },
+        Some(namespace) => Expr::Template(vec![
+            TemplatePart::Interpolation(namespace),
+            TemplatePart::Literal("/".to_string()),
+            TemplatePart::Interpolation(name),
+        ]),
+        None => name,
     }
 }
 

@@ -248,6 +248,14 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
         add_under(&mut entry.fields, &under);
         renamed += rename_everywhere(&mut entry.fields, &by_name);
     }
+    for (tf_type, token) in section("tokens") {
+        let entry = mapping
+            .resources
+            .get_mut(tf_type)
+            .ok_or_else(|| format!("{FILE}: token for unknown type `{tf_type}`"))?;
+        entry.token = token.as_str().unwrap_or_default().to_string();
+        tweaked += 1;
+    }
     for (tf_type, reason) in section("gaps") {
         mapping.gaps.push(Gap {
             kind: Some(TypeKind::Resource),
@@ -256,7 +264,7 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
         });
     }
     Ok(format!(
-        "{FILE}: {added} types added, {} gaps, {tweaked} trees extended, {renamed} fields renamed or reshaped",
+        "{FILE}: {added} types added, {} gaps, {tweaked} trees extended or tokens corrected, {renamed} fields renamed or reshaped",
         section("gaps").len()
     ))
 }
@@ -278,10 +286,11 @@ fn merge_fields(fields: &mut HashMap<String, FieldMapping>, extra: HashMap<Strin
 /// Adds an (empty) field `child` below every field named `parent`, for each `(parent, child)`.
 fn add_under(fields: &mut HashMap<String, FieldMapping>, pairs: &[(String, String)]) {
     for (key, field) in fields.iter_mut() {
-        add_under(&mut field.fields, pairs);
         for (_, child) in pairs.iter().filter(|(parent, _)| parent == key) {
             field.fields.entry(child.clone()).or_default();
         }
+        // After adding: an added field may itself be a parent.
+        add_under(&mut field.fields, pairs);
     }
 }
 

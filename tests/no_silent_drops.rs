@@ -64,9 +64,9 @@ fn every_attribute_is_converted_or_reported() {
             let Some(node) = program.nodes.iter().find(|n| n.address == address) else {
                 continue;
             };
-            let properties = match &node.kind {
-                NodeKind::Resource(r) => &r.properties,
-                NodeKind::Invoke(i) => &i.arguments,
+            let (properties, read_by_id) = match &node.kind {
+                NodeKind::Resource(r) => (&r.properties, false),
+                NodeKind::Invoke(i) => (&i.arguments, i.get.is_some()),
                 _ => continue,
             };
             // Distinct properties the block should produce: attributes, and nested blocks by type
@@ -83,7 +83,8 @@ fn every_attribute_is_converted_or_reported() {
                     }
                     Structure::Block(b) => b.ident.as_str(),
                 };
-                if META.contains(&key) || keys.contains(&key) {
+                // A data source read with a resource's `get`: `metadata` becomes the ID.
+                if META.contains(&key) || keys.contains(&key) || (read_by_id && key == "metadata") {
                     continue;
                 }
                 keys.push(key);

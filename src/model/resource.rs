@@ -436,6 +436,7 @@ fn lower_field_value(
                 name: None,
                 max_items_one: None,
                 fields: field.fields.clone(),
+                value_type: None,
             };
             Expr::List(
                 items
@@ -605,6 +606,7 @@ fn list_field(field: Option<&FieldMapping>) -> FieldMapping {
         name: field.and_then(|f| f.name.clone()),
         max_items_one: Some(field.and_then(|f| f.max_items_one).unwrap_or(false)),
         fields: HashMap::new(),
+        value_type: None,
     }
 }
 

@@ -1,6 +1,12 @@
 //! The committed tables in `src/mapping/data/` are exactly what `scripts/gen-mappings` makes from
-//! `../shared/mappings` today. Skipped with a message when `../shared/mappings` is not beside the repository.
+//! `../shared/mappings` (and the committed `src/mapping/sdk-types/`) today. Skipped with a message when
+//! `../shared/mappings` is not beside the repository. The npm-derived `src/mapping/sdk-types/*.txt` are
+//! checked against a fresh `scripts/gen-field-types.mjs --check` whenever the pinned SDKs are installed
+//! (`scripts/sdk-setup.sh check`), and skipped with a message when they are not.
 
+#[path = "../examples/gen_mappings/field_types.rs"]
+#[allow(dead_code)]
+mod field_types;
 #[path = "../examples/gen_mappings/generate.rs"]
 #[allow(dead_code)]
 mod generate;
@@ -37,7 +43,8 @@ fn committed_tables_match_a_fresh_generation() {
         return;
     }
     let data = root.join("src/mapping/data");
-    let generated = generate::generate(&mappings).expect("generation succeeds");
+    let generated = generate::generate(&mappings, &root.join("src/mapping/sdk-types"))
+        .expect("generation succeeds");
     let mut problems = Vec::new();
     for table in &generated.tables {
         let path = data.join(format!("{}.bin", table.provider));
@@ -94,6 +101,43 @@ fn committed_tables_match_a_fresh_generation() {
         }
     }
     assert!(problems.is_empty(), "{HINT}:\n{}", problems.join("\n"));
+}
+
+#[test]
+fn committed_sdk_types_match_the_installed_sdks() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let modules = root.join("tests/sdk/check/node_modules");
+    let packages = ["aws", "azure", "gcp", "kubernetes"];
+    let missing: Vec<&str> = packages
+        .iter()
+        .copied()
+        .filter(|p| {
+            !modules
+                .join("@pulumi")
+                .join(p)
+                .join("package.json")
+                .exists()
+        })
+        .collect();
+    if !modules.join("typescript").exists() || !missing.is_empty() {
+        eprintln!(
+            "SKIPPED: the pinned npm SDKs are not installed in {} (missing: typescript or @pulumi/{:?}); \
+             run scripts/sdk-setup.sh check to verify src/mapping/sdk-types/",
+            modules.display(),
+            missing
+        );
+        return;
+    }
+    let output = std::process::Command::new("node")
+        .arg(root.join("scripts/gen-field-types.mjs"))
+        .arg("--check")
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "src/mapping/sdk-types/ is stale: run node scripts/gen-field-types.mjs, then scripts/gen-mappings\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 #[test]

@@ -13,9 +13,12 @@
 //! `renames.renamedProperties` where reliable (confirmed by schema.json when there is one, else only true
 //! renames, not pluralisation artefacts of an older max-items-one); and schema.json's property names, which
 //! settle every list field (and nested ones, through the schema's types) the rule would name wrongly.
+//! Field value types (for converting literals): see `field_types.rs` — from schema.json, or from the npm
+//! SDKs' declarations as committed in `src/mapping/sdk-types/` by `scripts/gen-field-types.mjs`.
 //! The npm `sdk-properties-*.json` files are deliberately NOT used: `tests/mapping_names.rs` measures the
 //! rule against them, and that check would prove nothing if they fed the tables.
 
+use crate::field_types::{self, SdkTypes};
 use hclconv::mapping::format;
 use hclconv::mapping::naming::{camel_case, pluralize, singularize, snake_case};
 use hclconv::mapping::user::parse_marshallable_file;
@@ -39,6 +42,8 @@ pub struct Table {
     pub data_sources: usize,
     pub fields: usize,
     pub explicit_names: usize,
+    /// Fields with a value type.
+    pub typed_fields: usize,
     pub notes: Vec<String>,
 }
 
@@ -91,7 +96,18 @@ fn tf_names(mappings: &Path) -> Result<BTreeMap<String, String>, String> {
     Ok(out)
 }
 
-pub fn generate(mappings: &Path) -> Result<Generated, String> {
+/// The npm-derived field types of a package (`<sdk_types>/<package>.txt`), when committed.
+fn read_sdk_types(sdk_types: &Path, package: &str) -> Result<Option<SdkTypes>, String> {
+    let path = sdk_types.join(format!("{package}.txt"));
+    match std::fs::read_to_string(&path) {
+        Ok(text) => field_types::parse_sdk_types(&path.display().to_string(), &text).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(format!("{}: {e}", path.display())),
+    }
+}
+
+/// `mappings`: `../shared/mappings`; `sdk_types`: `src/mapping/sdk-types`.
+pub fn generate(mappings: &Path, sdk_types: &Path) -> Result<Generated, String> {
     let names = tf_names(mappings)?;
     let mut folders: Vec<String> = std::fs::read_dir(mappings)
         .map_err(|e| format!("{}: {e}", mappings.display()))?
@@ -124,11 +140,18 @@ pub fn generate(mappings: &Path) -> Result<Generated, String> {
             continue;
         }
         if folder == "kubernetes" {
-            tables.push(kubernetes(&dir, "terraform-mapping.json", "kubernetes")?);
-            tables.push(kubernetes(&dir, "helm-mapping.json", "helm")?);
+            let sdk = read_sdk_types(sdk_types, "kubernetes")?;
+            tables.push(kubernetes(
+                &dir,
+                "terraform-mapping.json",
+                "kubernetes",
+                sdk.as_ref(),
+            )?);
+            tables.push(kubernetes(&dir, "helm-mapping.json", "helm", sdk.as_ref())?);
             continue;
         }
-        tables.push(provider_table(&dir, &folder, &tf_name)?);
+        let sdk = read_sdk_types(sdk_types, &folder)?;
+        tables.push(provider_table(&dir, &folder, &tf_name, sdk.as_ref())?);
     }
     tables.sort_by(|a, b| a.provider.cmp(&b.provider));
     let index_rs = index_rs(&tables);
@@ -141,7 +164,12 @@ pub fn generate(mappings: &Path) -> Result<Generated, String> {
     })
 }
 
-fn kubernetes(dir: &Path, file: &str, provider: &str) -> Result<Table, String> {
+fn kubernetes(
+    dir: &Path,
+    file: &str,
+    provider: &str,
+    sdk: Option<&SdkTypes>,
+) -> Result<Table, String> {
     let path = dir.join(file);
     let json = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let mut mapping = parse_marshallable_file(file, &json).map_err(|e| e.to_string())?;
@@ -166,6 +194,12 @@ fn kubernetes(dir: &Path, file: &str, provider: &str) -> Result<Table, String> {
         notes.push("gap: no data sources (each reported as mapping-gap)".into());
         notes.push("gap: no kubernetes_manifest (reported as mapping-gap)".into());
         notes.push(apply_kubernetes_supplement(&mut mapping)?);
+    }
+    if let Some(sdk) = sdk {
+        let typed = field_types::apply(&mut mapping, sdk);
+        notes.push(format!(
+            "{typed} field types from the npm SDK (src/mapping/sdk-types/kubernetes.txt)"
+        ));
     }
     Ok(finish(mapping, "kubernetes", "marshallable", notes))
 }
@@ -231,6 +265,7 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
             name: info.get("name").and_then(Value::as_str).map(str::to_string),
             max_items_one: info.get("maxItemsOne").and_then(Value::as_bool),
             fields: HashMap::new(),
+            value_type: None,
         };
         by_name.push((name.clone(), field));
         for parent in info
@@ -315,7 +350,12 @@ fn rename_everywhere(
     count
 }
 
-fn provider_table(dir: &Path, folder: &str, tf_name: &str) -> Result<Table, String> {
+fn provider_table(
+    dir: &Path,
+    folder: &str,
+    tf_name: &str,
+    sdk: Option<&SdkTypes>,
+) -> Result<Table, String> {
     let metadata = read_json(&dir.join("bridge-metadata.json"))?;
     let schema = read_json(&dir.join("schema.json"))?;
     if metadata.is_none() && schema.is_none() {
@@ -333,6 +373,7 @@ fn provider_table(dir: &Path, folder: &str, tf_name: &str) -> Result<Table, Stri
             data_sources: 0,
             fields: 0,
             explicit_names: 0,
+            typed_fields: 0,
             notes: vec!["no data: lookups fail with MissingData; tokens are guessed".into()],
         });
     }
@@ -467,6 +508,20 @@ fn provider_table(dir: &Path, folder: &str, tf_name: &str) -> Result<Table, Stri
     let explicit = apply_renames(&mut mapping, renames, schema_obj, folder == "aws");
     if explicit > 0 {
         notes.push(format!("{explicit} explicit names from renames/schema"));
+    }
+    // Field types: the committed npm-derived file wins (it exists where schema.json is missing).
+    match (sdk, schema_obj) {
+        (Some(sdk), _) => {
+            let typed = field_types::apply(&mut mapping, sdk);
+            notes.push(format!(
+                "{typed} field types from the npm SDK (src/mapping/sdk-types/{folder}.txt)"
+            ));
+        }
+        (None, Some(schema)) => {
+            let typed = field_types::apply(&mut mapping, &field_types::from_schema(schema));
+            notes.push(format!("{typed} field types from schema.json"));
+        }
+        (None, None) => notes.push("no field types (no schema.json, no npm SDK types)".into()),
     }
     if folder == "aws" {
         notes.push(
@@ -691,7 +746,12 @@ fn prune(fields: &mut HashMap<String, FieldMapping>) {
     for field in fields.values_mut() {
         prune(&mut field.fields);
     }
-    fields.retain(|_, f| f.name.is_some() || f.max_items_one.is_some() || !f.fields.is_empty());
+    fields.retain(|_, f| {
+        f.name.is_some()
+            || f.max_items_one.is_some()
+            || f.value_type.is_some()
+            || !f.fields.is_empty()
+    });
 }
 
 /// Explicit names from the renames tables and schema.json. Returns how many were set.
@@ -793,26 +853,29 @@ fn settle_with_schema(
     count
 }
 
-fn count_fields(fields: &HashMap<String, FieldMapping>) -> (usize, usize) {
-    fields.values().fold((0, 0), |(n, named), f| {
-        let (sub_n, sub_named) = count_fields(&f.fields);
+/// Fields, explicit names and value types, at every depth.
+fn count_fields(fields: &HashMap<String, FieldMapping>) -> (usize, usize, usize) {
+    fields.values().fold((0, 0, 0), |(n, named, typed), f| {
+        let (sub_n, sub_named, sub_typed) = count_fields(&f.fields);
         (
             n + 1 + sub_n,
             named + usize::from(f.name.is_some()) + sub_named,
+            typed + usize::from(f.value_type.is_some()) + sub_typed,
         )
     })
 }
 
 fn finish(mapping: ProviderMapping, folder: &str, source: &str, notes: Vec<String>) -> Table {
-    let (mut fields, mut explicit_names) = (0, 0);
+    let (mut fields, mut explicit_names, mut typed_fields) = (0, 0, 0);
     for entry in mapping
         .resources
         .values()
         .chain(mapping.data_sources.values())
     {
-        let (n, named) = count_fields(&entry.fields);
+        let (n, named, typed) = count_fields(&entry.fields);
         fields += n;
         explicit_names += named;
+        typed_fields += typed;
     }
     Table {
         provider: mapping.provider.clone(),
@@ -825,6 +888,7 @@ fn finish(mapping: ProviderMapping, folder: &str, source: &str, notes: Vec<Strin
         data_sources: mapping.data_sources.len(),
         fields,
         explicit_names,
+        typed_fields,
         notes,
     }
 }
@@ -882,7 +946,7 @@ fn index_rs(tables: &[Table]) -> String {
 
 fn manifest(tables: &[Table], skipped: &[(String, String)]) -> String {
     let mut out = String::from(
-        "provider\tpackage\tfolder\tsource\tresources\tdata_sources\tfields\texplicit_names\ttable_bytes\tnotes\n",
+        "provider\tpackage\tfolder\tsource\tresources\tdata_sources\tfields\texplicit_names\ttyped_fields\ttable_bytes\tnotes\n",
     );
     for t in tables {
         let notes = match &t.missing {
@@ -891,7 +955,7 @@ fn manifest(tables: &[Table], skipped: &[(String, String)]) -> String {
         };
         let _ = writeln!(
             out,
-            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
+            "{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}\t{}",
             t.provider,
             t.package,
             t.folder,
@@ -900,12 +964,13 @@ fn manifest(tables: &[Table], skipped: &[(String, String)]) -> String {
             t.data_sources,
             t.fields,
             t.explicit_names,
+            t.typed_fields,
             t.text.as_ref().map_or(0, String::len),
             notes
         );
     }
     for (folder, reason) in skipped {
-        let _ = writeln!(out, "-\t-\t{folder}\tskipped\t0\t0\t0\t0\t0\t{reason}");
+        let _ = writeln!(out, "-\t-\t{folder}\tskipped\t0\t0\t0\t0\t0\t0\t{reason}");
     }
     out
 }

@@ -1,6 +1,7 @@
 //! Regenerates the embedded mapping tables: `scripts/gen-mappings [MAPPINGS_DIR [OUT_DIR]]`.
 //! Defaults: `../shared/mappings` → `src/mapping/data`. See `generate.rs` for what is read and how.
 
+mod field_types;
 mod generate;
 
 use std::path::PathBuf;
@@ -15,7 +16,7 @@ fn main() -> ExitCode {
     let out = args
         .next()
         .map_or_else(|| root.join("src/mapping/data"), PathBuf::from);
-    let generated = match generate::generate(&mappings) {
+    let generated = match generate::generate(&mappings, &root.join("src/mapping/sdk-types")) {
         Ok(g) => g,
         Err(e) => {
             eprintln!("gen-mappings: {e}");

@@ -1,28 +1,29 @@
-//! The embedded tables' text format (version 1), which the generator writes and [`decode`] reads. Each
+//! The embedded tables' text format (version 2), which the generator writes and [`decode`] reads. Each
 //! table is deflate-compressed as a whole; inside, one record per line, words separated by one space:
 //!
 //! ```text
-//! hclconv-mapping 1                      header: format name and version
+//! hclconv-mapping 2                      header: format name and version
 //! provider google gcp                    Terraform provider name, Pulumi package
 //! gap d * <reason ...>                   a known hole: kind r|d|*, type or *, then the reason
 //! r google_compute_instance :compute/instance:Instance
-//! .boot_disk 1                           a field of the type above: one dot per nesting level,
-//! ..initialize_params 1                  then the Terraform name and a flag — 1: max-items-one,
-//! .network_interface n                   n: list, -: neither — and, if the rule does not give it,
-//! .filename - code                       the explicit Pulumi name
+//! .boot_disk 1 -                         a field of the type above: one dot per nesting level,
+//! ..initialize_params 1 -                then the Terraform name, a flag — 1: max-items-one,
+//! .network_interface n -                 n: list, -: neither —, the value type ([`ValueType::code`]:
+//! .can_ip_forward - b                    s, n, b, [s, {s, ...; -: unknown or a block) and, if the
+//! .filename - s code                     rule does not give it, the explicit Pulumi name
 //! d google_project :organizations/getProject:getProject
 //! ```
 //!
 //! A token that starts with `:` is relative to the package. Only fields that say something the naming
-//! rule cannot work out are written, which keeps AWS at a few hundred kilobytes before compression.
+//! rule cannot work out, or whose value type is known, are written. Version 1 had no type column.
 //! Decoding is a single pass with a stack of open fields; no allocation beyond the result.
 
-use super::{FieldMapping, Gap, MappingError, ProviderMapping, TypeKind, TypeMapping};
+use super::{FieldMapping, Gap, MappingError, ProviderMapping, TypeKind, TypeMapping, ValueType};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// The header line of version 1.
-pub const HEADER: &str = "hclconv-mapping 1";
+/// The header line of version 2.
+pub const HEADER: &str = "hclconv-mapping 2";
 
 /// Writes a mapping in the table format, sorted so that equal mappings give equal text.
 pub fn encode(mapping: &ProviderMapping) -> String {
@@ -67,9 +68,12 @@ fn encode_fields(out: &mut String, fields: &HashMap<String, FieldMapping>, depth
             None => "-",
         };
         let dots = ".".repeat(depth);
+        let value_type = field
+            .value_type
+            .map_or_else(|| "-".to_string(), ValueType::code);
         let _ = match &field.name {
-            Some(pulumi) => writeln!(out, "{dots}{name} {flag} {pulumi}"),
-            None => writeln!(out, "{dots}{name} {flag}"),
+            Some(pulumi) => writeln!(out, "{dots}{name} {flag} {value_type} {pulumi}"),
+            None => writeln!(out, "{dots}{name} {flag} {value_type}"),
         };
         encode_fields(out, &field.fields, depth + 1);
     }
@@ -119,8 +123,10 @@ pub fn decode(provider: &str, text: &str) -> Result<ProviderMapping, MappingErro
             }
             close_fields(&mut open, depth - 1, &mut entry.fields);
             let mut words = line.get(depth..).unwrap_or_default().split(' ');
-            let (Some(name), Some(flag)) = (words.next(), words.next()) else {
-                return Err(malformed(index, "field needs a name and a flag"));
+            let (Some(name), Some(flag), Some(value_type)) =
+                (words.next(), words.next(), words.next())
+            else {
+                return Err(malformed(index, "field needs a name, a flag and a type"));
             };
             let max_items_one = match flag {
                 "1" => Some(true),
@@ -128,10 +134,18 @@ pub fn decode(provider: &str, text: &str) -> Result<ProviderMapping, MappingErro
                 "-" => None,
                 _ => return Err(malformed(index, "field flag must be 1, n or -")),
             };
+            let value_type = match value_type {
+                "-" => None,
+                code => Some(
+                    ValueType::from_code(code)
+                        .ok_or_else(|| malformed(index, "unknown field type"))?,
+                ),
+            };
             let field = FieldMapping {
                 name: words.next().map(str::to_string),
                 max_items_one,
                 fields: HashMap::new(),
+                value_type,
             };
             if words.next().is_some() {
                 return Err(malformed(index, "extra words after a field"));
@@ -230,6 +244,7 @@ fn finish_type(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::mapping::ScalarType;
 
     fn field(
         flag: Option<bool>,
@@ -243,6 +258,7 @@ mod tests {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect(),
+            value_type: None,
         }
     }
 
@@ -261,6 +277,20 @@ mod tests {
                     field(Some(false), None, &[]),
                 ),
                 ("filename".to_string(), field(None, Some("code"), &[])),
+                (
+                    "labels".to_string(),
+                    FieldMapping {
+                        value_type: Some(ValueType::Map(ScalarType::String)),
+                        ..Default::default()
+                    },
+                ),
+                (
+                    "can_ip_forward".to_string(),
+                    FieldMapping {
+                        value_type: Some(ValueType::Scalar(ScalarType::Bool)),
+                        ..Default::default()
+                    },
+                ),
             ]
             .into_iter()
             .collect(),
@@ -293,7 +323,9 @@ mod tests {
         let mapping = sample();
         let text = encode(&mapping);
         assert!(text.contains("r google_compute_instance :compute/instance:Instance\n"));
-        assert!(text.contains("\n..initialize_params 1\n"));
+        assert!(text.contains("\n..initialize_params 1 -\n"));
+        assert!(text.contains("\n.labels - {s\n"));
+        assert!(text.contains("\n.filename - - code\n"));
         assert!(text.contains("d google_project other:index/getProject:getProject\n"));
         assert_eq!(decode("google", &text), Ok(mapping));
     }
@@ -301,12 +333,14 @@ mod tests {
     #[test]
     fn rejects_bad_tables() {
         let err = |text: &str| decode("p", text).err().map(|e| e.to_string());
-        assert!(err("hclconv-mapping 2\n").is_some_and(|e| e.contains("unsupported format")));
+        assert!(err("hclconv-mapping 1\n").is_some_and(|e| e.contains("unsupported format")));
         assert!(err("").is_some_and(|e| e.contains("header")));
         let head = format!("{HEADER}\nprovider p p\n");
-        assert!(err(&format!("{head}.x 1\n")).is_some_and(|e| e.contains("before any type")));
-        assert!(err(&format!("{head}r p_a :a\n..x 1\n")).is_some_and(|e| e.contains("deeper")));
-        assert!(err(&format!("{head}r p_a :a\n.x 7\n")).is_some_and(|e| e.contains("flag")));
+        assert!(err(&format!("{head}.x 1 -\n")).is_some_and(|e| e.contains("before any type")));
+        assert!(err(&format!("{head}r p_a :a\n..x 1 -\n")).is_some_and(|e| e.contains("deeper")));
+        assert!(err(&format!("{head}r p_a :a\n.x 7 -\n")).is_some_and(|e| e.contains("flag")));
+        assert!(err(&format!("{head}r p_a :a\n.x - q\n")).is_some_and(|e| e.contains("type")));
+        assert!(err(&format!("{head}r p_a :a\n.x 1\n")).is_some_and(|e| e.contains("type")));
         assert!(err(&format!("{head}q\n")).is_some_and(|e| e.contains("line 3")));
     }
 }

@@ -71,6 +71,69 @@ pub struct FieldMapping {
     pub max_items_one: Option<bool>,
     /// Nested fields of a block or of list elements.
     pub fields: HashMap<String, FieldMapping>,
+    /// The attribute's value type where it is a scalar or a list/map of scalars; `None`: unknown, or a
+    /// block. Literals are converted to it, as Terraform converts them by the provider schema.
+    pub value_type: Option<ValueType>,
+}
+
+/// A Terraform primitive type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ScalarType {
+    String,
+    Number,
+    Bool,
+}
+
+/// The value type of an attribute, as far as converting literals goes: a primitive, or a list (or set)
+/// or map of primitives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ValueType {
+    Scalar(ScalarType),
+    List(ScalarType),
+    Map(ScalarType),
+}
+
+impl ScalarType {
+    fn code(self) -> char {
+        match self {
+            ScalarType::String => 's',
+            ScalarType::Number => 'n',
+            ScalarType::Bool => 'b',
+        }
+    }
+
+    fn from_code(code: char) -> Option<Self> {
+        match code {
+            's' => Some(ScalarType::String),
+            'n' => Some(ScalarType::Number),
+            'b' => Some(ScalarType::Bool),
+            _ => None,
+        }
+    }
+}
+
+impl ValueType {
+    /// The short form used by the embedded tables and `src/mapping/sdk-types/`: `s`, `n`, `b`, a list
+    /// `[s`, a map `{s`.
+    pub fn code(self) -> String {
+        match self {
+            ValueType::Scalar(s) => s.code().to_string(),
+            ValueType::List(s) => format!("[{}", s.code()),
+            ValueType::Map(s) => format!("{{{}", s.code()),
+        }
+    }
+
+    /// Reads [`ValueType::code`]; `None` for anything else.
+    pub fn from_code(code: &str) -> Option<Self> {
+        let mut chars = code.chars();
+        let (first, second, rest) = (chars.next(), chars.next(), chars.next());
+        match (first, second, rest) {
+            (Some('['), Some(c), None) => ScalarType::from_code(c).map(ValueType::List),
+            (Some('{'), Some(c), None) => ScalarType::from_code(c).map(ValueType::Map),
+            (Some(c), None, None) => ScalarType::from_code(c).map(ValueType::Scalar),
+            _ => None,
+        }
+    }
 }
 
 /// One Terraform resource or data-source type.
@@ -156,6 +219,17 @@ impl TypeMapping {
                 }
             })
             .collect()
+    }
+
+    /// The value type of a Terraform attribute path (`["root_block_device", "volume_size"]` → number), when
+    /// the data knows it. List indexes are not part of the path: a block's fields are its elements' fields.
+    pub fn field_type(&self, path: &[&str]) -> Option<ValueType> {
+        let (last, parents) = path.split_last()?;
+        let mut level = &self.fields;
+        for step in parents {
+            level = &level.get(*step)?.fields;
+        }
+        level.get(*last)?.value_type
     }
 }
 

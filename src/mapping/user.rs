@@ -9,12 +9,21 @@
 //! fields come from the schema's `element.resource` and from the field's `fields` and `elem` — some files
 //! say `element` instead of `elem`, and Go wrote the type override as `typeomitempty`: both are accepted
 //! (the type override itself does not affect names and is ignored, like `default`, `asset`, `altTypes`).
+//! The schema's primitive types (bool 1, int 2, float 3, string 4, and lists, sets and maps of them) become
+//! the fields' value types, so that literals convert as Terraform converts them.
 
-use super::{package_for_provider, FieldMapping, MappingError, ProviderMapping, TypeMapping};
+use super::{
+    package_for_provider, FieldMapping, MappingError, ProviderMapping, ScalarType, TypeMapping,
+    ValueType,
+};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
 
-/// Terraform's schema value types that are lists.
+/// Terraform's schema value types (`helper/schema.ValueType`).
+const TYPE_BOOL: u64 = 1;
+const TYPE_INT: u64 = 2;
+const TYPE_FLOAT: u64 = 3;
+const TYPE_STRING: u64 = 4;
 const TYPE_LIST: u64 = 5;
 const TYPE_SET: u64 = 7;
 const TYPE_MAP: u64 = 6;
@@ -117,6 +126,7 @@ fn schema_fields(attrs: &Map<String, Value>, out: &mut HashMap<String, FieldMapp
     for (name, attr) in attrs {
         let field = out.entry(name.clone()).or_default();
         let kind = attr.get("type").and_then(Value::as_u64);
+        field.value_type = value_type(attr, kind);
         if matches!(kind, Some(TYPE_LIST | TYPE_SET)) {
             let max_items = attr.get("maxItems").and_then(Value::as_u64);
             field.max_items_one = Some(max_items == Some(1));
@@ -130,6 +140,35 @@ fn schema_fields(attrs: &Map<String, Value>, out: &mut HashMap<String, FieldMapp
                 schema_fields(nested, &mut field.fields);
             }
         }
+    }
+}
+
+fn scalar_type(kind: Option<u64>) -> Option<ScalarType> {
+    match kind? {
+        TYPE_BOOL => Some(ScalarType::Bool),
+        TYPE_INT | TYPE_FLOAT => Some(ScalarType::Number),
+        TYPE_STRING => Some(ScalarType::String),
+        _ => None,
+    }
+}
+
+/// A primitive, or a list, set or map of primitives. A map without an element schema is a map of
+/// strings, as in Terraform's SDK.
+fn value_type(attr: &Value, kind: Option<u64>) -> Option<ValueType> {
+    let element = ["element", "elem"].iter().find_map(|k| attr.get(*k));
+    let element_type = || {
+        scalar_type(
+            element
+                .and_then(|e| e.get("schema"))
+                .and_then(|s| s.get("type"))
+                .and_then(Value::as_u64),
+        )
+    };
+    match kind? {
+        TYPE_LIST | TYPE_SET => element_type().map(ValueType::List),
+        TYPE_MAP if element.is_none() => Some(ValueType::Map(ScalarType::String)),
+        TYPE_MAP => element_type().map(ValueType::Map),
+        other => scalar_type(Some(other)).map(ValueType::Scalar),
     }
 }
 
@@ -208,6 +247,19 @@ mod tests {
         assert_eq!(thing.token, "demo:index/thing:Thing");
         assert_eq!(thing.fields["label"].name.as_deref(), Some("title"));
         assert_eq!(thing.fields["rule"].max_items_one, Some(false));
+        assert_eq!(
+            thing.field_type(&["rule", "port"]),
+            Some(ValueType::List(ScalarType::Number))
+        );
+        assert_eq!(
+            thing.field_type(&["config", "size"]),
+            Some(ValueType::Scalar(ScalarType::Number))
+        );
+        assert_eq!(
+            thing.field_type(&["label"]),
+            Some(ValueType::Scalar(ScalarType::String))
+        );
+        assert_eq!(thing.field_type(&["rule"]), None);
         assert_eq!(
             thing.fields["rule"].fields["port"].name.as_deref(),
             Some("portNumbers")

@@ -3,6 +3,7 @@
 //! Every declaration is a [`Node`]; expressions refer to nodes by index. Nodes are kept in an order in
 //! which every node comes after the nodes it refers to, so emitters can print them top to bottom.
 
+mod coerce;
 mod component;
 mod config;
 mod expr;

@@ -2,6 +2,7 @@
 //! the mapping), `dynamic` blocks, and the meta-arguments as resource options: `count`, `for_each`,
 //! `depends_on`, `provider`, `lifecycle`, `timeouts`, provisioners.
 
+use super::coerce::coerce_literal;
 use super::expr::ExprLowering;
 use super::lower::{comment_lines, range_kind};
 use super::{
@@ -516,10 +517,24 @@ pub(super) fn lower_properties(
     properties.into_iter().map(|(_, p)| p).collect()
 }
 
-/// An attribute's value. When the field is a nested block type written as an object or a list of
-/// objects (attribute syntax, or Terraform JSON), its keys are field names and get Pulumi names;
-/// a single object for a list block becomes a one-element list.
+/// An attribute's value, with literals converted to the field's type where the data knows it
+/// (`port = "80"` → 80; see `coerce.rs`).
 fn lower_field_value(
+    value: &Expression,
+    field: Option<&FieldMapping>,
+    lowering: &mut ExprLowering,
+) -> Expr {
+    let lowered = lower_field_shape(value, field, lowering);
+    match field.and_then(|f| f.value_type) {
+        Some(value_type) => coerce_literal(lowered, value_type),
+        None => lowered,
+    }
+}
+
+/// When the field is a nested block type written as an object or a list of objects (attribute
+/// syntax, or Terraform JSON), its keys are field names and get Pulumi names; a single object for a
+/// list block becomes a one-element list.
+fn lower_field_shape(
     value: &Expression,
     field: Option<&FieldMapping>,
     lowering: &mut ExprLowering,
@@ -555,6 +570,7 @@ fn lower_field_value(
                 name: None,
                 max_items_one: None,
                 fields: field.fields.clone(),
+                value_type: None,
             };
             Expr::List(
                 items
@@ -724,6 +740,7 @@ fn list_field(field: Option<&FieldMapping>) -> FieldMapping {
         name: field.and_then(|f| f.name.clone()),
         max_items_one: Some(field.and_then(|f| f.max_items_one).unwrap_or(false)),
         fields: HashMap::new(),
+        value_type: None,
     }
 }
 

@@ -6,10 +6,13 @@
 //    per file, on every provider-docs snippet of ../shared/corpus (the browser benchmark's files).
 // 2. Convert: our convert to TypeScript (the same wasm, `convertBatchSync` with one example, warm mapping
 //    cache) against `@cdktf/hcl2cdk` `convert` to TypeScript, on an evenly spaced sample of those snippets
-//    (hcl2cdk takes tens of ms a file). hcl2cdk runs offline only with an empty provider schema, so its
-//    figure is labelled as such: it then skips the per-attribute type coercions a real schema enables.
+//    (hcl2cdk takes tens of ms a file; --cdk-files, default 150). hcl2cdk runs offline only with an empty
+//    provider schema, so its figure is labelled as such: it then skips the per-attribute type coercions a
+//    real schema enables.
 //
-// Both sides run on one thread of the same V8; each time is one call, taken with performance.now().
+// Both sides run on one thread of the same V8; each time is one call, taken with performance.now(), and
+// each file's figure is its median over --runs passes (default 3), which keeps a descheduled call on a
+// busy machine from counting. Totals are sums of those medians over the files both sides handled.
 //
 //   node scripts/bench-peers.mjs [--limit N] [--runs R] [--cdk-files K]
 //   (needs www/pkg: scripts/build-wasm.sh; and benches/peers/node_modules: scripts/setup.sh)
@@ -173,10 +176,10 @@ const sample = files.filter((_, i) => i % step === 0).slice(0, cdkFiles);
 const warmup = sample.slice(0, Math.min(5, sample.length));
 await timePerFile(ours.convert, sample, 1); // also fills the mapping cache
 await timePerFile(theirs.convert, warmup, 1);
-const convertOurs = await timePerFile(ours.convert, sample, 1);
-const convertTheirs = await timePerFile(theirs.convert, sample, 1);
+const convertOurs = await timePerFile(ours.convert, sample, runs);
+const convertTheirs = await timePerFile(theirs.convert, sample, runs);
 report(
-  `convert to TypeScript, every ${step}${step === 1 ? '' : 'th'} snippet, one pass`,
+  `convert to TypeScript, every ${step}${step === 1 ? '' : 'th'} snippet, median of ${runs} passes per file`,
   'hclconv convert (wasm, warm cache)',
   convertOurs,
   '@cdktf/hcl2cdk with an empty provider schema',

@@ -2,13 +2,16 @@
 //
 // 1. Threads: converts the provider-docs snippets of ../shared/corpus in the playground's worker on a
 //    1-thread and on a 2-thread pool, and reports the ratio, the time from navigation to a ready pool and
-//    the wasm size.
+//    the wasm size. Then the native build converts the same files the same way (`cargo bench --bench
+//    corpus` on those snippets, warm cache, 1 and 2 threads), for the wasm/native time ratio.
 // 2. The page (a production build served by `vite preview`): bundle sizes; during a long batch (every
 //    gallery example many times over) the cache panel's refresh rate and the latency of keystrokes typed
 //    into the editor meanwhile (input event → the next frame), next to the same typing with no batch.
 //
 //   node scripts/bench-browser.mjs [--limit N] [--runs R] [--copies C] [--tabs T] [--ui-threads N] [--skip-threads]
+//                                  [--skip-native] [--skip-page]
 //   (needs www/pkg: scripts/build-wasm.sh)
+import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
@@ -33,6 +36,8 @@ const copies = arg('copies', 500);
 const tabs = arg('tabs', 2); // the gallery's examples this many times over, as separate tabs
 const uiThreads = arg('ui-threads', 0); // pool size for the page part (0: hardwareConcurrency)
 const skipThreads = process.argv.includes('--skip-threads');
+const skipNative = process.argv.includes('--skip-native');
+const skipPage = process.argv.includes('--skip-page');
 const corpus = join(ROOT, '../shared/corpus');
 
 const snippets = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8')
@@ -41,7 +46,8 @@ const snippets = readFileSync(join(corpus, 'MANIFEST.tsv'), 'utf8')
   .map((line) => line.split('\t'))
   .filter((cols) => cols[2] === 'snippet')
   .slice(0, limit)
-  .map((cols, i) => ({ id: String(i), files: { 'main.tf': readFileSync(join(corpus, cols[3]), 'utf8') } }));
+  // Ids as the native corpus benchmark names them (the id becomes the project name in the output).
+  .map((cols) => ({ id: cols[3], files: { 'main.tf': readFileSync(join(corpus, cols[3]), 'utf8') } }));
 const bytes = snippets.reduce((n, e) => n + Buffer.byteLength(e.files['main.tf']), 0);
 
 await requireWasmPackage();
@@ -91,6 +97,45 @@ const server = await startDevServer();
   })));
   console.log(`2 threads vs 1: ${(one.medianMs / two.medianMs).toFixed(2)}x faster`);
   console.log(`wasm: ${wasmRaw} bytes raw, ${wasmGzip} bytes gzip`);
+  if (!skipNative) {
+    const native = nativeSeconds();
+    console.log(`\nnative, the same ${native.examples} snippets (cargo bench --bench corpus, warm cache, median of ${runs}):`);
+    console.table(rows.map((r) => {
+      const nativeMs = native.seconds[r.threads] * 1000;
+      return {
+        threads: r.threads,
+        'browser (ms)': r.medianMs,
+        'native (ms)': Math.round(nativeMs),
+        'wasm / native': +(r.medianMs / nativeMs).toFixed(2),
+      };
+    }));
+    console.log(`native 2 threads vs 1: ${(native.seconds[1] / native.seconds[2]).toFixed(2)}x faster`);
+  }
+}
+
+/**
+ * The native corpus benchmark on exactly the snippets converted above: convert time only (no process
+ * start, no file reading), on a cache one untimed batch filled, as in the page. Builds it if needed.
+ */
+function nativeSeconds() {
+  const env = {
+    ...process.env,
+    HCLCONV_BENCH_KIND: 'snippet',
+    HCLCONV_BENCH_CACHE: 'warm',
+    HCLCONV_BENCH_JSON: '1',
+    HCLCONV_BENCH_RUNS: String(runs),
+    HCLCONV_BENCH_THREADS: '1,2',
+    HCLCONV_BENCH_LANGUAGE: 'typescript',
+  };
+  if (Number.isFinite(limit)) env.HCLCONV_BENCH_LIMIT = String(limit);
+  const run = spawnSync('cargo', ['bench', '--bench', 'corpus'], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const line = run.status === 0 && run.stdout.split('\n').find((l) => l.startsWith('json '));
+  if (!line) throw new Error(`cargo bench --bench corpus failed (exit ${run.status}):\n${run.stdout}\n${run.stderr}`);
+  const native = JSON.parse(line.slice('json '.length));
+  if (native.examples !== snippets.length || native.bytes !== bytes) {
+    throw new Error(`the native benchmark read ${native.examples} files (${native.bytes} B), the page ${snippets.length} (${bytes} B)`);
+  }
+  return native;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -120,6 +165,7 @@ async function typeAndMeasure(page, text) {
   return page.evaluate(() => ({ latencies: window.__lat }));
 }
 
+if (skipPage) process.exit(0);
 const build = await startPreviewServer();
 const uiBrowser = await launchBrowser();
 try {

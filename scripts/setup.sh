@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs whatever the build and the tests need and is missing; idempotent.
 # Sources: rustup's own server (the pinned nightly), crates.io (wasm-bindgen-cli),
-# Debian (chromium, chromium-driver), the npm registry (node_modules).
+# Debian (chromium, chromium-driver), the npm registry (node_modules, benches/peers/node_modules).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,5 +56,16 @@ else
   say "installing npm packages"
   export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+  touch "$stamp"
+fi
+
+# 5. The peers that scripts/bench-peers.mjs times against ours (HashiCorp's @cdktf/hcl2json and
+#    @cdktf/hcl2cdk, exact versions in benches/peers/package-lock.json); no install scripts run.
+stamp=benches/peers/node_modules/.hclconv-installed
+if [ -f "$stamp" ] && [ "$stamp" -nt benches/peers/package-lock.json ] && [ "$stamp" -nt benches/peers/package.json ]; then
+  say "benchmark peers (benches/peers): present"
+else
+  say "installing the benchmark peers (benches/peers, npm ci --ignore-scripts)"
+  (cd benches/peers && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error)
   touch "$stamp"
 fi

@@ -6,7 +6,7 @@
 #   3. wasm      cargo test --target wasm32 in headless Chromium (wasm-bindgen-test-runner)
 #   4. build     the release wasm package for the page (www/pkg)
 #   5. page      Playwright (playwright-core + Debian's /usr/bin/chromium) against the playground
-#   6. bench     benchmarks built, and a smoke run of the corpus benchmark (no timing asserted)
+#   6. bench     benchmarks built, and smoke runs of the corpus and peers benchmarks (no timing asserted)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -48,12 +48,13 @@ wasm() {
     timeout 1200 cargo test "${WASM_TEST[@]}" --test wasm
 }
 page() { node --test --test-concurrency=1 tests/e2e/; }
-# Benchmarks are not timed here: they are built, and the corpus one runs once on 50 examples, so that
-# none of them can rot. LTO off: it only slows the build.
+# Benchmarks are not timed here: they are built, the corpus one runs once on 50 examples and the peers
+# one on 20 snippets (3 conversions), so that none of them can rot. LTO off: it only slows the build.
 bench() {
   export CARGO_PROFILE_BENCH_LTO=false CARGO_PROFILE_BENCH_CODEGEN_UNITS=16
   cargo bench --no-run
   HCLCONV_BENCH_SMOKE=1 cargo bench --bench corpus
+  node scripts/bench-peers.mjs --limit 20 --runs 1 --cdk-files 3
 }
 
 layer setup bash scripts/setup.sh

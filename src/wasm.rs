@@ -128,6 +128,29 @@ pub fn languages() -> Result<JsValue, JsValue> {
     to_js(&list)
 }
 
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ParseSummary {
+    /// Top-level blocks and attributes of the file's body; 0 when it did not parse.
+    items: usize,
+    errors: usize,
+}
+
+/// Parses one file and returns only counts, for benchmarks that time our parser alone against other
+/// parsers (scripts/bench-peers.mjs): `{items, errors}`.
+#[wasm_bindgen(js_name = parseFile)]
+pub fn parse_file(path: &str, text: &str) -> Result<JsValue, JsValue> {
+    let (file, diagnostics) = crate::parse::parse_file(path, text);
+    let summary = ParseSummary {
+        items: file.body.as_ref().map_or(0, |body| body.len()),
+        errors: diagnostics
+            .iter()
+            .filter(|d| d.severity == crate::Severity::Error)
+            .count(),
+    };
+    to_js(&summary)
+}
+
 /// Test-only switches this build honours (the page forwards `crashOn` only when it is listed).
 #[wasm_bindgen(js_name = testHooks)]
 pub fn test_hooks() -> Vec<String> {

@@ -459,6 +459,9 @@ impl Emitter<'_> {
         }
         let collection = if lifted {
             "range".to_string()
+        } else if is_count && !is_arithmetic(collection_expr) {
+            // `index < (create ? 1 : 0)`: a conditional or comparison binds looser than `<`.
+            self.operand(collection_expr, 1)
         } else {
             self.expr(collection_expr, 1)
         };
@@ -1530,6 +1533,17 @@ fn resource_class(token: &str) -> String {
 
 /// Key/value pairs of a `for_each` or `for` collection: a list or set (`toset(...)`, literals) yields
 /// each element as its own key, like Terraform; anything else is treated as a map.
+/// Whether an expression is arithmetic, which binds tighter than a comparison in TypeScript.
+fn is_arithmetic(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Binary(
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod,
+            ..
+        )
+    )
+}
+
 fn entries_of(collection: &Expr, text: &str) -> String {
     let list_like = match collection {
         Expr::List(_) | Expr::Splat(..) | Expr::For(_) => true,

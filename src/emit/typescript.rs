@@ -741,6 +741,50 @@ impl Emitter<'_> {
         result
     }
 
+    /// How many leading steps of a reference to an output-valued node are taken on the output
+    /// itself, through `Output`'s lifted properties; the rest are taken inside an `apply`.
+    /// Lifting works for lists and objects of a known shape; a config value that may be
+    /// undefined, a map (whose index signature would shadow `apply`) or an untyped value is
+    /// entered through `apply`, where the plain value's type is known.
+    fn output_prefix_len(&self, node: NodeId, path: &[Step]) -> usize {
+        let Some(NodeKind::Config(config)) = self.program.node(node).map(|n| &n.kind) else {
+            return path.len();
+        };
+        if matches!(config.default, Some(Expr::Null)) {
+            return 0;
+        }
+        let mut ty = config.effective_type();
+        let mut taken = 0;
+        for step in path {
+            let next = match (step, ty) {
+                (Step::Index(_), ConfigType::List(inner)) => *inner,
+                (Step::Attr(name), ConfigType::Object(fields)) => {
+                    match fields.into_iter().find(|(field, _)| field == name) {
+                        Some((_, field_ty)) => field_ty,
+                        None => break,
+                    }
+                }
+                _ => break,
+            };
+            if matches!(next, ConfigType::Map(_) | ConfigType::Any) {
+                break;
+            }
+            ty = next;
+            taken += 1;
+        }
+        taken
+    }
+
+    /// The parameter standing for a substituted leading part of a reference, and the steps past it.
+    fn substituted_prefix<'p>(&self, node: NodeId, path: &'p [Step]) -> Option<(String, &'p [Step])> {
+        self.substitutions.iter().find_map(|(e, name)| match e {
+            Expr::Ref { node: n, path: head } if *n == node && head.len() < path.len() => path
+                .strip_prefix(head.as_slice())
+                .map(|rest| (name.clone(), rest)),
+            _ => None,
+        })
+    }
+
     /// Visits the maximal output-valued references in `expr` that are not substituted yet.
     fn for_each_output_leaf(&self, expr: &Expr, f: &mut dyn FnMut(&Expr)) {
         if self.substitutions.iter().any(|(e, _)| e == expr) {
@@ -750,7 +794,23 @@ impl Emitter<'_> {
             Expr::Ref { node, path } => {
                 let indexed = matches!(path.first(), Some(Step::Index(_)));
                 if self.node_is_output(*node) && (indexed || !self.program.is_ranged(*node)) {
-                    f(expr);
+                    match path.split_at_checked(self.output_prefix_len(*node, path)) {
+                        Some((head, rest)) if !rest.is_empty() => {
+                            let leaf = Expr::Ref {
+                                node: *node,
+                                path: head.to_vec(),
+                            };
+                            if !self.substitutions.iter().any(|(e, _)| *e == leaf) {
+                                f(&leaf);
+                            }
+                            for step in rest {
+                                if let Step::Index(e) = step {
+                                    self.for_each_output_leaf(e, f);
+                                }
+                            }
+                        }
+                        _ => f(expr),
+                    }
                 } else {
                     for step in path {
                         if let Step::Index(e) = step {
@@ -880,6 +940,14 @@ impl Emitter<'_> {
                 out
             }
             Expr::Ref { node, path } => {
+                if let Some((param, rest)) = self.substituted_prefix(*node, path) {
+                    let mut out = param;
+                    self.steps(&mut out, rest, level);
+                    return out;
+                }
+                if self.output_prefix_len(*node, path) < path.len() && self.is_output(expr) {
+                    return self.lifted(expr, level);
+                }
                 let mut out = self
                     .program
                     .node(*node)
@@ -1545,8 +1613,19 @@ fn is_arithmetic(expr: &Expr) -> bool {
 }
 
 fn entries_of(collection: &Expr, text: &str) -> String {
-    let list_like = match collection {
-        Expr::List(_) | Expr::Splat(..) | Expr::For(_) => true,
+    if is_list_like(collection) {
+        format!("{text}.map(item => [item, item] as const)")
+    } else {
+        format!("Object.entries({text})")
+    }
+}
+
+/// Whether a `for_each` collection is a list or set (iterated by value) rather than a map.
+fn is_list_like(collection: &Expr) -> bool {
+    match collection {
+        Expr::List(_) | Expr::Splat(..) => true,
+        Expr::For(for_expr) => for_expr.key.is_none(),
+        Expr::Conditional(_, then, otherwise) => is_list_like(then) || is_list_like(otherwise),
         Expr::Call { name, .. } => matches!(
             name.as_str(),
             "toset"
@@ -1565,11 +1644,6 @@ fn entries_of(collection: &Expr, text: &str) -> String {
                 | "setsubtract"
         ),
         _ => false,
-    };
-    if list_like {
-        format!("{text}.map(item => [item, item] as const)")
-    } else {
-        format!("Object.entries({text})")
     }
 }
 

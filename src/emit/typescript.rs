@@ -227,7 +227,7 @@ fn component_class(
                 out,
                 "{INDENT}{}{optional}: pulumi.Input<{}>;",
                 property_key(&crate::mapping::camel_case(&config.key)),
-                input_type(&ty)
+                ts_type(&ty)
             );
         }
     }
@@ -285,14 +285,6 @@ fn component_class(
     let _ = writeln!(out, "{INDENT}}}");
     out.push_str("}\n");
     out
-}
-
-/// The TypeScript type of a component input.
-fn input_type(ty: &ConfigType) -> String {
-    match ty {
-        ConfigType::Any => "any".into(),
-        other => ts_type(other),
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -1748,7 +1740,9 @@ fn ts_type(ty: &ConfigType) -> String {
         ConfigType::String => "string".into(),
         ConfigType::Number => "number".into(),
         ConfigType::Bool => "boolean".into(),
-        ConfigType::Any => "unknown".into(),
+        // Terraform's `any` (with nothing to infer it from) takes values of any shape, which the
+        // module's code reads freely; `unknown` would reject every such read.
+        ConfigType::Any => "any".into(),
         ConfigType::List(inner) => format!("{}[]", ts_type(inner)),
         ConfigType::Map(inner) => format!("Record<string, {}>", ts_type(inner)),
         ConfigType::Object(fields) => {

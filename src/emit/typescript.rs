@@ -227,7 +227,7 @@ fn component_class(
                 out,
                 "{INDENT}{}{optional}: pulumi.Input<{}>;",
                 property_key(&crate::mapping::camel_case(&config.key)),
-                ts_type(&ty)
+                input_ts_type(&ty)
             );
         }
     }
@@ -360,6 +360,23 @@ impl Emitter<'_> {
                             identifier(&crate::mapping::camel_case(&config.key))
                         );
                         match &config.default {
+                            // A list, map or object default would otherwise give the value its
+                            // literal's type, which need not be the declared one.
+                            Some(default)
+                                if *default != Expr::Null
+                                    && matches!(
+                                        config.ty,
+                                        ConfigType::List(_)
+                                            | ConfigType::Map(_)
+                                            | ConfigType::Object(_)
+                                    ) =>
+                            {
+                                let fallback = self.expr(default, 0);
+                                format!(
+                                    "pulumi.output<{}>({field} ?? {fallback})",
+                                    input_ts_type(&config.ty)
+                                )
+                            }
                             Some(default) => {
                                 let fallback = self.expr(default, 0);
                                 format!("pulumi.output({field} ?? {fallback})")
@@ -567,12 +584,29 @@ impl Emitter<'_> {
         let saved = self.range_names.replace(RangeNames::for_range(range));
         let args = self.properties(&invoke.arguments, 1);
         self.range_names = saved;
+        // A range known only after deployment: the calls happen inside an `apply`, and
+        // `pulumi.output` turns their list (or map) of outputs into one output of plain results.
         match range {
+            Range::Count(count) if self.is_output(count) => {
+                let count = self.expr(count, 0);
+                let _ = writeln!(
+                    out,
+                    "const {name} = {count}.apply(length => pulumi.output(Array.from({{ length }}, (_, index) => {function}({args}{invoke_options}))));"
+                );
+            }
             Range::Count(count) => {
                 let count = self.expr(count, 0);
                 let _ = writeln!(
                     out,
                     "const {name} = Array.from({{ length: {count} }}, (_, index) => {function}({args}{invoke_options}));"
+                );
+            }
+            Range::ForEach(collection) if self.is_output(collection) => {
+                let text = self.expr(collection, 0);
+                let entries = entries_of(collection, "range");
+                let _ = writeln!(
+                    out,
+                    "const {name} = {text}.apply(range => pulumi.output(Object.fromEntries({entries}.map(([key, value]) => [key, {function}({args}{invoke_options})]))));"
                 );
             }
             Range::ForEach(collection) => {
@@ -604,7 +638,15 @@ impl Emitter<'_> {
             let deps: Vec<String> = options
                 .depends_on
                 .iter()
-                .map(|e| self.expr(e, level + 1))
+                .map(|e| {
+                    let text = self.expr(e, level + 1);
+                    // A counted resource is an array of resources, a `for_each` one a record.
+                    match self.range_kind_of(e) {
+                        Some(true) => format!("...{text}"),
+                        Some(false) => format!("...Object.values({text})"),
+                        None => text,
+                    }
+                })
                 .collect();
             lines.push(format!("dependsOn: [{}]", deps.join(", ")));
         }
@@ -733,6 +775,23 @@ impl Emitter<'_> {
         result
     }
 
+    /// For a whole reference to a ranged resource or component: whether it is counted
+    /// (`Some(true)`) or `for_each` (`Some(false)`).
+    fn range_kind_of(&self, expr: &Expr) -> Option<bool> {
+        let Expr::Ref { node, path } = expr else {
+            return None;
+        };
+        if !path.is_empty() {
+            return None;
+        }
+        let range = match self.program.node(*node).map(|n| &n.kind) {
+            Some(NodeKind::Resource(r)) => r.options.range.as_ref(),
+            Some(NodeKind::Component(c)) => c.options.range.as_ref(),
+            _ => None,
+        }?;
+        Some(matches!(range, Range::Count(_)))
+    }
+
     /// How many leading steps of a reference to an output-valued node are taken on the output
     /// itself, through `Output`'s lifted properties; the rest are taken inside an `apply`.
     /// Lifting works for lists and objects of a known shape; a config value that may be
@@ -768,9 +827,16 @@ impl Emitter<'_> {
     }
 
     /// The parameter standing for a substituted leading part of a reference, and the steps past it.
-    fn substituted_prefix<'p>(&self, node: NodeId, path: &'p [Step]) -> Option<(String, &'p [Step])> {
+    fn substituted_prefix<'p>(
+        &self,
+        node: NodeId,
+        path: &'p [Step],
+    ) -> Option<(String, &'p [Step])> {
         self.substitutions.iter().find_map(|(e, name)| match e {
-            Expr::Ref { node: n, path: head } if *n == node && head.len() < path.len() => path
+            Expr::Ref {
+                node: n,
+                path: head,
+            } if *n == node && head.len() < path.len() => path
                 .strip_prefix(head.as_slice())
                 .map(|rest| (name.clone(), rest)),
             _ => None,
@@ -1752,6 +1818,23 @@ fn ts_type(ty: &ConfigType) -> String {
                 .collect();
             format!("{{{}}}", fields.join("; "))
         }
+    }
+}
+
+/// The type of a component input inside its `pulumi.Input<...>`: as in Pulumi's own component
+/// code, the elements and fields of a list, map or object may be outputs too.
+fn input_ts_type(ty: &ConfigType) -> String {
+    match ty {
+        ConfigType::List(inner) => format!("pulumi.Input<{}>[]", input_ts_type(inner)),
+        ConfigType::Map(inner) => format!("Record<string, pulumi.Input<{}>>", input_ts_type(inner)),
+        ConfigType::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, t)| format!("{}: pulumi.Input<{}>", property_key(k), input_ts_type(t)))
+                .collect();
+            format!("{{{}}}", fields.join("; "))
+        }
+        other => ts_type(other),
     }
 }
 

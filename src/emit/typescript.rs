@@ -227,7 +227,7 @@ fn component_class(
                 out,
                 "{INDENT}{}{optional}: pulumi.Input<{}>;",
                 property_key(&crate::mapping::camel_case(&config.key)),
-                input_type(&ty)
+                input_ts_type(&ty)
             );
         }
     }
@@ -285,14 +285,6 @@ fn component_class(
     let _ = writeln!(out, "{INDENT}}}");
     out.push_str("}\n");
     out
-}
-
-/// The TypeScript type of a component input.
-fn input_type(ty: &ConfigType) -> String {
-    match ty {
-        ConfigType::Any => "any".into(),
-        other => ts_type(other),
-    }
 }
 
 #[derive(Debug, Clone)]
@@ -368,6 +360,23 @@ impl Emitter<'_> {
                             identifier(&crate::mapping::camel_case(&config.key))
                         );
                         match &config.default {
+                            // A list, map or object default would otherwise give the value its
+                            // literal's type, which need not be the declared one.
+                            Some(default)
+                                if *default != Expr::Null
+                                    && matches!(
+                                        config.ty,
+                                        ConfigType::List(_)
+                                            | ConfigType::Map(_)
+                                            | ConfigType::Object(_)
+                                    ) =>
+                            {
+                                let fallback = self.expr(default, 0);
+                                format!(
+                                    "pulumi.output<{}>({field} ?? {fallback})",
+                                    input_ts_type(&config.ty)
+                                )
+                            }
                             Some(default) => {
                                 let fallback = self.expr(default, 0);
                                 format!("pulumi.output({field} ?? {fallback})")
@@ -459,6 +468,9 @@ impl Emitter<'_> {
         }
         let collection = if lifted {
             "range".to_string()
+        } else if is_count && !is_arithmetic(collection_expr) {
+            // `index < (create ? 1 : 0)`: a conditional or comparison binds looser than `<`.
+            self.operand(collection_expr, 1)
         } else {
             self.expr(collection_expr, 1)
         };
@@ -575,12 +587,29 @@ impl Emitter<'_> {
         let saved = self.range_names.replace(RangeNames::for_range(range));
         let args = self.properties(&invoke.arguments, 1);
         self.range_names = saved;
+        // A range known only after deployment: the calls happen inside an `apply`, and
+        // `pulumi.output` turns their list (or map) of outputs into one output of plain results.
         match range {
+            Range::Count(count) if self.is_output(count) => {
+                let count = self.expr(count, 0);
+                let _ = writeln!(
+                    out,
+                    "const {name} = {count}.apply(length => pulumi.output(Array.from({{ length }}, (_, index) => {function}({args}{invoke_options}))));"
+                );
+            }
             Range::Count(count) => {
                 let count = self.expr(count, 0);
                 let _ = writeln!(
                     out,
                     "const {name} = Array.from({{ length: {count} }}, (_, index) => {function}({args}{invoke_options}));"
+                );
+            }
+            Range::ForEach(collection) if self.is_output(collection) => {
+                let text = self.expr(collection, 0);
+                let entries = entries_of(collection, "range");
+                let _ = writeln!(
+                    out,
+                    "const {name} = {text}.apply(range => pulumi.output(Object.fromEntries({entries}.map(([key, value]) => [key, {function}({args}{invoke_options})]))));"
                 );
             }
             Range::ForEach(collection) => {
@@ -662,7 +691,15 @@ impl Emitter<'_> {
             let deps: Vec<String> = options
                 .depends_on
                 .iter()
-                .map(|e| self.expr(e, level + 1))
+                .map(|e| {
+                    let text = self.expr(e, level + 1);
+                    // A counted resource is an array of resources, a `for_each` one a record.
+                    match self.range_kind_of(e) {
+                        Some(true) => format!("...{text}"),
+                        Some(false) => format!("...Object.values({text})"),
+                        None => text,
+                    }
+                })
                 .collect();
             lines.push(format!("dependsOn: [{}]", deps.join(", ")));
         }
@@ -791,6 +828,74 @@ impl Emitter<'_> {
         result
     }
 
+    /// For a whole reference to a ranged resource or component: whether it is counted
+    /// (`Some(true)`) or `for_each` (`Some(false)`).
+    fn range_kind_of(&self, expr: &Expr) -> Option<bool> {
+        let Expr::Ref { node, path } = expr else {
+            return None;
+        };
+        if !path.is_empty() {
+            return None;
+        }
+        let range = match self.program.node(*node).map(|n| &n.kind) {
+            Some(NodeKind::Resource(r)) => r.options.range.as_ref(),
+            Some(NodeKind::Component(c)) => c.options.range.as_ref(),
+            _ => None,
+        }?;
+        Some(matches!(range, Range::Count(_)))
+    }
+
+    /// How many leading steps of a reference to an output-valued node are taken on the output
+    /// itself, through `Output`'s lifted properties; the rest are taken inside an `apply`.
+    /// Lifting works for lists and objects of a known shape; a config value that may be
+    /// undefined, a map (whose index signature would shadow `apply`) or an untyped value is
+    /// entered through `apply`, where the plain value's type is known.
+    fn output_prefix_len(&self, node: NodeId, path: &[Step]) -> usize {
+        let Some(NodeKind::Config(config)) = self.program.node(node).map(|n| &n.kind) else {
+            return path.len();
+        };
+        if matches!(config.default, Some(Expr::Null)) {
+            return 0;
+        }
+        let mut ty = config.effective_type();
+        let mut taken = 0;
+        for step in path {
+            let next = match (step, ty) {
+                (Step::Index(_), ConfigType::List(inner)) => *inner,
+                (Step::Attr(name), ConfigType::Object(fields)) => {
+                    match fields.into_iter().find(|(field, _)| field == name) {
+                        Some((_, field_ty)) => field_ty,
+                        None => break,
+                    }
+                }
+                _ => break,
+            };
+            if matches!(next, ConfigType::Map(_) | ConfigType::Any) {
+                break;
+            }
+            ty = next;
+            taken += 1;
+        }
+        taken
+    }
+
+    /// The parameter standing for a substituted leading part of a reference, and the steps past it.
+    fn substituted_prefix<'p>(
+        &self,
+        node: NodeId,
+        path: &'p [Step],
+    ) -> Option<(String, &'p [Step])> {
+        self.substitutions.iter().find_map(|(e, name)| match e {
+            Expr::Ref {
+                node: n,
+                path: head,
+            } if *n == node && head.len() < path.len() => path
+                .strip_prefix(head.as_slice())
+                .map(|rest| (name.clone(), rest)),
+            _ => None,
+        })
+    }
+
     /// Visits the maximal output-valued references in `expr` that are not substituted yet.
     fn for_each_output_leaf(&self, expr: &Expr, f: &mut dyn FnMut(&Expr)) {
         if self.substitutions.iter().any(|(e, _)| e == expr) {
@@ -800,7 +905,23 @@ impl Emitter<'_> {
             Expr::Ref { node, path } => {
                 let indexed = matches!(path.first(), Some(Step::Index(_)));
                 if self.node_is_output(*node) && (indexed || !self.program.is_ranged(*node)) {
-                    f(expr);
+                    match path.split_at_checked(self.output_prefix_len(*node, path)) {
+                        Some((head, rest)) if !rest.is_empty() => {
+                            let leaf = Expr::Ref {
+                                node: *node,
+                                path: head.to_vec(),
+                            };
+                            if !self.substitutions.iter().any(|(e, _)| *e == leaf) {
+                                f(&leaf);
+                            }
+                            for step in rest {
+                                if let Step::Index(e) = step {
+                                    self.for_each_output_leaf(e, f);
+                                }
+                            }
+                        }
+                        _ => f(expr),
+                    }
                 } else {
                     for step in path {
                         if let Step::Index(e) = step {
@@ -930,6 +1051,14 @@ impl Emitter<'_> {
                 out
             }
             Expr::Ref { node, path } => {
+                if let Some((param, rest)) = self.substituted_prefix(*node, path) {
+                    let mut out = param;
+                    self.steps(&mut out, rest, level);
+                    return out;
+                }
+                if self.output_prefix_len(*node, path) < path.len() && self.is_output(expr) {
+                    return self.lifted(expr, level);
+                }
                 let mut out = self
                     .program
                     .node(*node)
@@ -1583,9 +1712,31 @@ fn resource_class(token: &str) -> String {
 
 /// Key/value pairs of a `for_each` or `for` collection: a list or set (`toset(...)`, literals) yields
 /// each element as its own key, like Terraform; anything else is treated as a map.
+/// Whether an expression is arithmetic, which binds tighter than a comparison in TypeScript.
+fn is_arithmetic(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Binary(
+            BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod,
+            ..
+        )
+    )
+}
+
 fn entries_of(collection: &Expr, text: &str) -> String {
-    let list_like = match collection {
-        Expr::List(_) | Expr::Splat(..) | Expr::For(_) => true,
+    if is_list_like(collection) {
+        format!("{text}.map(item => [item, item] as const)")
+    } else {
+        format!("Object.entries({text})")
+    }
+}
+
+/// Whether a `for_each` collection is a list or set (iterated by value) rather than a map.
+fn is_list_like(collection: &Expr) -> bool {
+    match collection {
+        Expr::List(_) | Expr::Splat(..) => true,
+        Expr::For(for_expr) => for_expr.key.is_none(),
+        Expr::Conditional(_, then, otherwise) => is_list_like(then) || is_list_like(otherwise),
         Expr::Call { name, .. } => matches!(
             name.as_str(),
             "toset"
@@ -1604,11 +1755,6 @@ fn entries_of(collection: &Expr, text: &str) -> String {
                 | "setsubtract"
         ),
         _ => false,
-    };
-    if list_like {
-        format!("{text}.map(item => [item, item] as const)")
-    } else {
-        format!("Object.entries({text})")
     }
 }
 
@@ -1713,7 +1859,9 @@ fn ts_type(ty: &ConfigType) -> String {
         ConfigType::String => "string".into(),
         ConfigType::Number => "number".into(),
         ConfigType::Bool => "boolean".into(),
-        ConfigType::Any => "unknown".into(),
+        // Terraform's `any` (with nothing to infer it from) takes values of any shape, which the
+        // module's code reads freely; `unknown` would reject every such read.
+        ConfigType::Any => "any".into(),
         ConfigType::List(inner) => format!("{}[]", ts_type(inner)),
         ConfigType::Map(inner) => format!("Record<string, {}>", ts_type(inner)),
         ConfigType::Object(fields) => {
@@ -1723,6 +1871,23 @@ fn ts_type(ty: &ConfigType) -> String {
                 .collect();
             format!("{{{}}}", fields.join("; "))
         }
+    }
+}
+
+/// The type of a component input inside its `pulumi.Input<...>`: as in Pulumi's own component
+/// code, the elements and fields of a list, map or object may be outputs too.
+fn input_ts_type(ty: &ConfigType) -> String {
+    match ty {
+        ConfigType::List(inner) => format!("pulumi.Input<{}>[]", input_ts_type(inner)),
+        ConfigType::Map(inner) => format!("Record<string, pulumi.Input<{}>>", input_ts_type(inner)),
+        ConfigType::Object(fields) => {
+            let fields: Vec<String> = fields
+                .iter()
+                .map(|(k, t)| format!("{}: pulumi.Input<{}>", property_key(k), input_ts_type(t)))
+                .collect();
+            format!("{{{}}}", fields.join("; "))
+        }
+        other => ts_type(other),
     }
 }
 

@@ -2,7 +2,7 @@
 
 use super::expr::ExprLowering;
 use super::lower::config_type;
-use super::ConfigVar;
+use super::{ConfigType, ConfigVar, Expr, ObjectKey};
 use crate::diagnostics::Severity;
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span;
@@ -43,5 +43,46 @@ pub(super) fn lower_variable(config: &mut ConfigVar, block: &Block, lowering: &m
                 inner.span(),
             ),
         }
+    }
+    if let Some(default) = &mut config.default {
+        convert_constant(default, &config.ty);
+    }
+}
+
+/// Terraform converts a default to the variable's type: `100` in a `map(string)` is `"100"`,
+/// `"true"` in a `bool` is `true`. Constants are converted here so every language sees values
+/// of the declared type; anything else is left as it is.
+fn convert_constant(value: &mut Expr, ty: &ConfigType) {
+    match (ty, &mut *value) {
+        (ConfigType::String, Expr::Number(n)) => *value = Expr::String(n.clone()),
+        (ConfigType::String, Expr::Bool(b)) => *value = Expr::String(b.to_string()),
+        (ConfigType::Number, Expr::String(s)) if s.trim().parse::<f64>().is_ok() => {
+            *value = Expr::Number(s.trim().to_string())
+        }
+        (ConfigType::Bool, Expr::String(s)) if s == "true" || s == "false" => {
+            *value = Expr::Bool(s == "true")
+        }
+        (ConfigType::List(inner), Expr::List(items)) => {
+            for item in items {
+                convert_constant(item, inner);
+            }
+        }
+        (ConfigType::Map(inner), Expr::Object(entries)) => {
+            for (_, item) in entries {
+                convert_constant(item, inner);
+            }
+        }
+        (ConfigType::Object(fields), Expr::Object(entries)) => {
+            for (key, item) in entries {
+                let field = match key {
+                    ObjectKey::Name(name) => fields.iter().find(|(f, _)| f == name),
+                    ObjectKey::Expr(_) => None,
+                };
+                if let Some((_, field_ty)) = field {
+                    convert_constant(item, field_ty);
+                }
+            }
+        }
+        _ => {}
     }
 }

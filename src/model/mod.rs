@@ -94,15 +94,14 @@ impl ConfigType {
             Expr::String(_) | Expr::Template(_) => ConfigType::String,
             Expr::Number(_) => ConfigType::Number,
             Expr::Bool(_) => ConfigType::Bool,
+            // An empty list or map says nothing about its elements.
             Expr::List(items) => ConfigType::List(Box::new(
-                items
-                    .first()
-                    .map_or(ConfigType::String, ConfigType::of_value),
+                items.first().map_or(ConfigType::Any, ConfigType::of_value),
             )),
             Expr::Object(entries) => ConfigType::Map(Box::new(
                 entries
                     .first()
-                    .map_or(ConfigType::String, |(_, v)| ConfigType::of_value(v)),
+                    .map_or(ConfigType::Any, |(_, v)| ConfigType::of_value(v)),
             )),
             _ => ConfigType::Any,
         }

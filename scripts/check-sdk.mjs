@@ -5,11 +5,13 @@
 //    directory of ../shared/corpus whose resources and data sources all belong to one provider group
 //    (aws, google, azurerm, kubernetes; random may join any group), spread evenly, up to PER_GROUP
 //    per group.
-// 2. Converts them with the release CLI into one project each (TypeScript; Python when
-//    `--python` is given and the emitter exists).
-// 3. Type-checks each group with one checker run and an explicit heap size: tsc --strict against
-//    the pinned @pulumi/* packages in tests/sdk/check. Reports pass rates, the top error kinds, time and
-//    peak memory.
+// 2. Converts them with the release CLI into one project each, in TypeScript and in Python
+//    (`--no-python` or SDK_CHECK_PYTHON=0 skips Python, `--no-typescript` or SDK_CHECK_TYPESCRIPT=0
+//    TypeScript).
+// 3. Type-checks each group and language with one checker run and an explicit heap size: tsc --strict
+//    against the pinned @pulumi/* packages in tests/sdk/check, pyright (typeCheckingMode standard) against
+//    the pinned pulumi_* wheels in tests/sdk/python/.venv. Reports pass rates, the top error kinds, time
+//    and peak memory.
 // Fails when a generated file contains a suppression (`@ts-ignore`, `as any`, `# type: ignore`).
 // Failures of projects whose conversion reported references to things the example does not declare
 // (doc examples that lean on other examples) are counted apart as input-caused.
@@ -26,6 +28,9 @@ const work = path.join(root, 'target/sdk-check');
 const PER_GROUP = Number(process.env.SDK_CHECK_PER_GROUP ?? 100);
 const HEAP_MB = Number(process.env.SDK_CHECK_HEAP_MB ?? 6144);
 const GROUPS = ['aws', 'google', 'azurerm', 'kubernetes'];
+const PYTHON = !process.argv.includes('--no-python') && process.env.SDK_CHECK_PYTHON !== '0';
+const TYPESCRIPT = !process.argv.includes('--no-typescript') && process.env.SDK_CHECK_TYPESCRIPT !== '0';
+const PYTHON_SDK = path.join(root, 'tests/sdk/python');
 
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
@@ -131,6 +136,51 @@ function checkTypescript(group, out, projects) {
   return summarize(group, projects, diagnostics, seconds, maxRssKb);
 }
 
+function checkPython(group, out, projects) {
+  // One config per group: the group's projects are the only sources, the venv is where imports resolve.
+  const config = path.join(out, 'pyrightconfig.json');
+  fs.writeFileSync(
+    config,
+    JSON.stringify(
+      {
+        include: ['.'],
+        venvPath: PYTHON_SDK,
+        venv: '.venv',
+        pythonVersion: '3.11',
+        typeCheckingMode: 'standard',
+      },
+      null,
+      2,
+    ),
+  );
+  const started = Date.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      `--max-old-space-size=${HEAP_MB}`,
+      path.join(root, 'scripts/sdk-check/pyright-check.cjs'),
+      path.join(PYTHON_SDK, 'node_modules/pyright'),
+      config,
+    ],
+    { cwd: out, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  // pyright exits 1 when it found errors; anything else but 0 means it did not check.
+  if ((result.status !== 0 && result.status !== 1) || !result.stdout) {
+    throw new Error(`pyright check failed (${result.status}): ${result.stderr}`);
+  }
+  const maxRssKb = Number(/maxRssKb=(\d+)/.exec(result.stderr ?? '')?.[1] ?? 0);
+  const diagnostics = JSON.parse(result.stdout)
+    .generalDiagnostics.filter((d) => d.severity === 'error')
+    .map((d) => ({
+      file: path.resolve(d.file),
+      line: d.range.start.line + 1,
+      code: d.rule ?? 'error',
+      message: d.message.replace(/\s+/g, ' '),
+    }));
+  return summarize(group, projects, diagnostics, seconds, maxRssKb);
+}
+
 function summarize(group, projects, diagnostics, seconds, maxRssKb) {
   const failing = new Map();
   const kinds = new Map();
@@ -165,8 +215,9 @@ function summarize(group, projects, diagnostics, seconds, maxRssKb) {
 }
 
 function main() {
-  const languages = ['typescript'];
-  if (!process.env.HCLCONV_SDK_TS) run('bash', ['scripts/sdk-setup.sh', 'check']);
+  const languages = [...(TYPESCRIPT ? ['typescript'] : []), ...(PYTHON ? ['python'] : [])];
+  if (TYPESCRIPT && !process.env.HCLCONV_SDK_TS) run('bash', ['scripts/sdk-setup.sh', 'check']);
+  if (PYTHON) run('bash', ['scripts/sdk-setup.sh', 'python']);
   run('cargo', ['build', '--release', '--quiet', '--bin', 'hclconv']);
   const chosen = select();
   const count = [...chosen.values()].reduce((n, l) => n + l.length, 0);
@@ -181,15 +232,16 @@ function main() {
         const text = fs.readFileSync(file, 'utf8');
         for (const re of SUPPRESSIONS) if (re.test(text)) suppressions.push(`${file}: ${re}`);
       }
-      results.push({ language, ...checkTypescript(group, out, projects) });
+      const check = language === 'python' ? checkPython : checkTypescript;
+      results.push({ language, ...check(group, out, projects) });
     }
   }
   const lines = [];
-  let own = 0;
-  let judged = 0;
+  const overall = new Map(languages.map((l) => [l, { own: 0, judged: 0 }]));
   for (const r of results) {
-    own += Math.round(r.rate * (r.total - r.inputCaused));
-    judged += r.total - r.inputCaused;
+    const sum = overall.get(r.language);
+    sum.own += Math.round(r.rate * (r.total - r.inputCaused));
+    sum.judged += r.total - r.inputCaused;
     lines.push(
       `${r.language} ${r.group}: ${r.passed}/${r.total} type-check; ${(100 * r.rate).toFixed(1)}% of ${r.total - r.inputCaused} judged ` +
         `(${r.inputCaused} failures input-caused) — ${r.seconds.toFixed(1)} s, peak ${r.peakMb} MB`,
@@ -197,7 +249,9 @@ function main() {
     for (const [kind, n] of r.top) lines.push(`    ${n} × ${kind}`);
     for (const e of r.examples) lines.push(`    e.g. ${e}`);
   }
-  lines.push(`overall: ${(100 * own / Math.max(1, judged)).toFixed(1)}% of ${judged} judged projects type-check`);
+  for (const [language, { own, judged }] of overall) {
+    lines.push(`overall ${language}: ${(100 * own / Math.max(1, judged)).toFixed(1)}% of ${judged} judged projects type-check`);
+  }
   const report = lines.join('\n');
   fs.mkdirSync(work, { recursive: true });
   fs.writeFileSync(path.join(work, 'report.txt'), report + '\n');

@@ -817,6 +817,9 @@ impl<'p> Emitter<'p> {
                 None => {
                     let _ = writeln!(out, "{name} = args[{key}]");
                 }
+                Some(Expr::Null) => {
+                    let _ = writeln!(out, "{name}: typing.Any = args.get({key})");
+                }
                 Some(default) => {
                     let fallback = self.expr(default, 1);
                     let _ = writeln!(out, "{name}: typing.Any = args.get({key})");
@@ -844,6 +847,15 @@ impl<'p> Emitter<'p> {
         match &config.default {
             None => {
                 let _ = writeln!(out, "{name} = config.require{secret}{kind}({key})");
+            }
+            // `default = null`: the value may stay `None`, and the program guards its uses in
+            // ways a checker cannot follow (`[x] if x is not None else []` in a comprehension).
+            Some(Expr::Null) if !config.secret => {
+                self.imports.insert("typing");
+                let _ = writeln!(
+                    out,
+                    "{name}: typing.Any = config.get{secret}{kind}({key})"
+                );
             }
             Some(default) => {
                 let mut fallback = self.expr(default, 1);
@@ -1483,6 +1495,25 @@ impl<'p> Emitter<'p> {
             let head = call("pulumi.Output.all", &sources, level);
             format!("{head}.apply({lambda})")
         }
+    }
+
+    /// `lambda: body` for `try_` / `can`, with the loop variables it reads bound as defaults: a
+    /// checker gives a free variable of a lambda the type of every value the name ever holds in
+    /// the file (a `value` of one loop is then also the `bool` of another).
+    fn thunk(&self, body: &str) -> String {
+        let mut bound: Vec<&str> = Vec::new();
+        for binding in self.scope.iter().rev() {
+            let name = binding.name.as_str();
+            if !bound.contains(&name) && mentions(body, name) {
+                bound.push(name);
+            }
+        }
+        bound.sort_unstable();
+        if bound.is_empty() {
+            return format!("lambda: {body}");
+        }
+        let params: Vec<String> = bound.iter().map(|n| format!("{n}={n}")).collect();
+        format!("lambda {}: {body}", params.join(", "))
     }
 
     fn lifted(&mut self, expr: &Expr, level: usize, input: bool) -> String {
@@ -2447,12 +2478,12 @@ impl<'p> Emitter<'p> {
             },
             ("try", _) if n >= 1 => {
                 self.helpers.insert(Helper::Try);
-                let attempts: Vec<String> = plain.iter().map(|a| format!("lambda: {a}")).collect();
+                let attempts: Vec<String> = plain.iter().map(|a| self.thunk(a)).collect();
                 call("try_", &attempts, level)
             }
             ("can", 1) => {
                 self.helpers.insert(Helper::Can);
-                format!("can(lambda: {})", p(0))
+                format!("can({})", self.thunk(&p(0)))
             }
             ("plantimestamp", 0) => self.std_call("timestamp", &[], &[], level),
             ("formatdate", 2) => {

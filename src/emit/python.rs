@@ -852,10 +852,7 @@ impl<'p> Emitter<'p> {
             // ways a checker cannot follow (`[x] if x is not None else []` in a comprehension).
             Some(Expr::Null) if !config.secret => {
                 self.imports.insert("typing");
-                let _ = writeln!(
-                    out,
-                    "{name}: typing.Any = config.get{secret}{kind}({key})"
-                );
+                let _ = writeln!(out, "{name}: typing.Any = config.get{kind}({key})");
             }
             Some(default) => {
                 let mut fallback = self.expr(default, 1);

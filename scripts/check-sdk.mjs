@@ -6,11 +6,13 @@
 //    (aws, google, azurerm, kubernetes; random may join any group), spread evenly, up to PER_GROUP
 //    per group. A pick whose local modules (followed transitively) use a provider outside its group is
 //    left out afterwards and listed in the report.
-// 2. Converts them with the release CLI into one project each (TypeScript; Python when
-//    `--python` is given and the emitter exists).
-// 3. Type-checks each group with one checker run and an explicit heap size: tsc --strict against
-//    the pinned @pulumi/* packages in tests/sdk/check. Reports pass rates, the top error kinds, time and
-//    peak memory.
+// 2. Converts them with the release CLI into one project each, in TypeScript and in Python
+//    (`--no-python` or SDK_CHECK_PYTHON=0 skips Python, `--no-typescript` or SDK_CHECK_TYPESCRIPT=0
+//    TypeScript).
+// 3. Type-checks each group and language with one checker run and an explicit heap size: tsc --strict
+//    against the pinned @pulumi/* packages in tests/sdk/check, pyright (typeCheckingMode standard) against
+//    the pinned pulumi_* wheels in tests/sdk/python/.venv. Reports pass rates, the top error kinds, time
+//    and peak memory.
 // Fails when a generated file contains a suppression (`@ts-ignore`, `as any`, `# type: ignore`).
 // Failures of projects whose conversion reported references to things the example does not declare
 // (doc examples that lean on other examples) are counted apart as input-caused.
@@ -31,6 +33,9 @@ const ALL_GROUPS = ['aws', 'google', 'azurerm', 'kubernetes'];
 const GROUPS = process.env.SDK_CHECK_GROUPS
   ? process.env.SDK_CHECK_GROUPS.split(',').map((g) => g.trim()).filter((g) => ALL_GROUPS.includes(g))
   : ALL_GROUPS;
+const PYTHON = !process.argv.includes('--no-python') && process.env.SDK_CHECK_PYTHON !== '0';
+const TYPESCRIPT = !process.argv.includes('--no-typescript') && process.env.SDK_CHECK_TYPESCRIPT !== '0';
+const PYTHON_SDK = path.join(root, 'tests/sdk/python');
 
 function run(cmd, args, options = {}) {
   const result = spawnSync(cmd, args, { stdio: 'inherit', cwd: root, ...options });
@@ -119,7 +124,9 @@ function select() {
       if (foreign.length) excluded.push(`${group}: ${input} (modules use ${foreign.sort().join(', ')})`);
       else kept.push(input);
     }
-    chosen.set(group, kept);
+    // SDK_CHECK_ONLY=REGEX: only the selected inputs it matches (a quicker look at a few).
+    const only = process.env.SDK_CHECK_ONLY ? new RegExp(process.env.SDK_CHECK_ONLY) : null;
+    chosen.set(group, only ? kept.filter((input) => only.test(input)) : kept);
   }
   return chosen;
 }
@@ -174,7 +181,61 @@ function checkTypescript(group, out, projects) {
   return summarize(group, projects, diagnostics, seconds, maxRssKb);
 }
 
+function checkPython(group, out, projects) {
+  // One config per group: the group's projects are the only sources, the venv is where imports resolve.
+  const config = path.join(out, 'pyrightconfig.json');
+  fs.writeFileSync(
+    config,
+    JSON.stringify(
+      {
+        include: ['.'],
+        venvPath: PYTHON_SDK,
+        venv: '.venv',
+        pythonVersion: '3.11',
+        typeCheckingMode: 'standard',
+      },
+      null,
+      2,
+    ),
+  );
+  const started = Date.now();
+  const result = spawnSync(
+    process.execPath,
+    [
+      `--max-old-space-size=${HEAP_MB}`,
+      // pyright infers a component's attributes through long chains of assignments in big modules
+      // (terraform-aws-vpc), deeper than node's default stack allows; 4 MB stays well inside the
+      // usual 8 MB thread stack.
+      '--stack-size=4000',
+      path.join(root, 'scripts/sdk-check/pyright-check.cjs'),
+      path.join(PYTHON_SDK, 'node_modules/pyright'),
+      config,
+    ],
+    { cwd: out, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
+  );
+  const seconds = (Date.now() - started) / 1000;
+  // pyright exits 1 when it found errors; anything else but 0 means it did not check.
+  if ((result.status !== 0 && result.status !== 1) || !result.stdout) {
+    throw new Error(`pyright check failed (${result.status}): ${result.stderr}`);
+  }
+  const maxRssKb = Number(/maxRssKb=(\d+)/.exec(result.stderr ?? '')?.[1] ?? 0);
+  const diagnostics = JSON.parse(result.stdout)
+    .generalDiagnostics.filter((d) => d.severity === 'error')
+    .map((d) => ({
+      file: path.resolve(d.file),
+      line: d.range.start.line + 1,
+      code: d.rule ?? 'error',
+      message: d.message.replace(/\s+/g, ' '),
+    }));
+  return summarize(group, projects, diagnostics, seconds, maxRssKb);
+}
+
 function summarize(group, projects, diagnostics, seconds, maxRssKb) {
+  // Every error, for a closer look than the report's top kinds (target/sdk-check/<language>/<group>.errors.json).
+  const [language] = path.relative(work, [...projects.keys()][0] ?? work).split(path.sep);
+  if (language) {
+    fs.writeFileSync(path.join(work, language, `${group}.errors.json`), JSON.stringify(diagnostics, null, 1));
+  }
   const failing = new Map();
   const kinds = new Map();
   for (const d of diagnostics) {
@@ -208,8 +269,9 @@ function summarize(group, projects, diagnostics, seconds, maxRssKb) {
 }
 
 function main() {
-  const languages = ['typescript'];
-  if (!process.env.HCLCONV_SDK_TS) run('bash', ['scripts/sdk-setup.sh', 'check']);
+  const languages = [...(TYPESCRIPT ? ['typescript'] : []), ...(PYTHON ? ['python'] : [])];
+  if (TYPESCRIPT && !process.env.HCLCONV_SDK_TS) run('bash', ['scripts/sdk-setup.sh', 'check']);
+  if (PYTHON) run('bash', ['scripts/sdk-setup.sh', 'python']);
   run('cargo', ['build', '--release', '--quiet', '--bin', 'hclconv']);
   const chosen = select();
   const count = [...chosen.values()].reduce((n, l) => n + l.length, 0);
@@ -218,21 +280,23 @@ function main() {
   let suppressions = [];
   for (const language of languages) {
     for (const [group, inputs] of chosen) {
+      if (inputs.length === 0) continue;
       const { out, projects } = convert(group, inputs, language);
       for (const file of walk(out)) {
         if (!/\.(ts|py)$/.test(file)) continue;
         const text = fs.readFileSync(file, 'utf8');
         for (const re of SUPPRESSIONS) if (re.test(text)) suppressions.push(`${file}: ${re}`);
       }
-      results.push({ language, ...checkTypescript(group, out, projects) });
+      const check = language === 'python' ? checkPython : checkTypescript;
+      results.push({ language, ...check(group, out, projects) });
     }
   }
   const lines = [];
-  let own = 0;
-  let judged = 0;
+  const overall = new Map(languages.map((l) => [l, { own: 0, judged: 0 }]));
   for (const r of results) {
-    own += Math.round(r.rate * (r.total - r.inputCaused));
-    judged += r.total - r.inputCaused;
+    const sum = overall.get(r.language);
+    sum.own += Math.round(r.rate * (r.total - r.inputCaused));
+    sum.judged += r.total - r.inputCaused;
     lines.push(
       `${r.language} ${r.group}: ${r.passed}/${r.total} type-check; ${(100 * r.rate).toFixed(1)}% of ${r.total - r.inputCaused} judged ` +
         `(${r.inputCaused} failures input-caused) — ${r.seconds.toFixed(1)} s, peak ${r.peakMb} MB`,
@@ -241,7 +305,9 @@ function main() {
     for (const e of r.examples) lines.push(`    e.g. ${e}`);
   }
   for (const e of excluded) lines.push(`excluded: ${e}`);
-  lines.push(`overall: ${(100 * own / Math.max(1, judged)).toFixed(1)}% of ${judged} judged projects type-check`);
+  for (const [language, { own, judged }] of overall) {
+    lines.push(`overall ${language}: ${(100 * own / Math.max(1, judged)).toFixed(1)}% of ${judged} judged projects type-check`);
+  }
   const report = lines.join('\n');
   fs.mkdirSync(work, { recursive: true });
   fs.writeFileSync(path.join(work, 'report.txt'), report + '\n');

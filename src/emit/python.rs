@@ -36,6 +36,7 @@ const KEYWORDS: &[&str] = &[
 const RESERVED: &[&str] = &[
     "pulumi",
     "config",
+    "typing",
     "json",
     "base64",
     "os",
@@ -90,6 +91,92 @@ const RESERVED: &[&str] = &[
     "datetime",
     "components",
 ];
+
+/// `kubernetes_manifest`'s resource in the model. Python's `CustomResource` takes only `api_version`,
+/// `kind`, `metadata` and `spec` (TypeScript's takes any field), so a manifest of a built-in kind
+/// becomes that kind's own class (`KUBERNETES_KINDS`), whose arguments are its fields.
+const CUSTOM_RESOURCE_TOKEN: &str = "kubernetes:apiextensions.k8s.io:CustomResource";
+
+/// The stable built-in Kubernetes kinds of `pulumi_kubernetes` 4.x, as `module/version:Kind`
+/// (module: the API group's first label, `core` for the core group).
+const KUBERNETES_KINDS: &[&str] = &[
+    "admissionregistration/v1:MutatingAdmissionPolicy",
+    "admissionregistration/v1:MutatingAdmissionPolicyBinding",
+    "admissionregistration/v1:MutatingWebhookConfiguration",
+    "admissionregistration/v1:ValidatingAdmissionPolicy",
+    "admissionregistration/v1:ValidatingAdmissionPolicyBinding",
+    "admissionregistration/v1:ValidatingWebhookConfiguration",
+    "apiextensions/v1:CustomResourceDefinition",
+    "apiregistration/v1:APIService",
+    "apps/v1:ControllerRevision",
+    "apps/v1:DaemonSet",
+    "apps/v1:Deployment",
+    "apps/v1:ReplicaSet",
+    "apps/v1:StatefulSet",
+    "autoscaling/v1:HorizontalPodAutoscaler",
+    "autoscaling/v2:HorizontalPodAutoscaler",
+    "batch/v1:CronJob",
+    "batch/v1:Job",
+    "certificates/v1:CertificateSigningRequest",
+    "coordination/v1:Lease",
+    "core/v1:Binding",
+    "core/v1:ConfigMap",
+    "core/v1:Endpoints",
+    "core/v1:Event",
+    "core/v1:LimitRange",
+    "core/v1:Namespace",
+    "core/v1:Node",
+    "core/v1:PersistentVolume",
+    "core/v1:PersistentVolumeClaim",
+    "core/v1:Pod",
+    "core/v1:PodTemplate",
+    "core/v1:ReplicationController",
+    "core/v1:ResourceQuota",
+    "core/v1:Secret",
+    "core/v1:Service",
+    "core/v1:ServiceAccount",
+    "discovery/v1:EndpointSlice",
+    "events/v1:Event",
+    "flowcontrol/v1:FlowSchema",
+    "flowcontrol/v1:PriorityLevelConfiguration",
+    "networking/v1:IPAddress",
+    "networking/v1:Ingress",
+    "networking/v1:IngressClass",
+    "networking/v1:NetworkPolicy",
+    "networking/v1:ServiceCIDR",
+    "node/v1:RuntimeClass",
+    "policy/v1:PodDisruptionBudget",
+    "rbac/v1:ClusterRole",
+    "rbac/v1:ClusterRoleBinding",
+    "rbac/v1:Role",
+    "rbac/v1:RoleBinding",
+    "resource/v1:DeviceClass",
+    "resource/v1:ResourceClaim",
+    "resource/v1:ResourceClaimTemplate",
+    "resource/v1:ResourceSlice",
+    "scheduling/v1:PriorityClass",
+    "storage/v1:CSIDriver",
+    "storage/v1:CSINode",
+    "storage/v1:CSIStorageCapacity",
+    "storage/v1:StorageClass",
+    "storage/v1:VolumeAttachment",
+    "storage/v1:VolumeAttributesClass",
+];
+
+/// The `pulumi_kubernetes` class of a manifest's `apiVersion` and `kind` when it is a built-in kind:
+/// `rbac.authorization.k8s.io/v1` + `ClusterRole` → `rbac.v1.ClusterRole`.
+fn kubernetes_kind_class(api_version: &str, kind: &str) -> Option<String> {
+    let (group, version) = api_version.rsplit_once('/').unwrap_or(("", api_version));
+    let module = match group {
+        "" => "core",
+        _ if group.contains('.') && !group.ends_with(".k8s.io") => return None,
+        _ => group.split('.').next().unwrap_or(group),
+    };
+    let key = format!("{module}/{version}:{kind}");
+    KUBERNETES_KINDS
+        .contains(&key.as_str())
+        .then(|| format!("{module}.{version}.{kind}"))
+}
 
 /// Pulumi properties whose values are free-form user data (maps, manifests): their keys are kept as
 /// written, never renamed to snake_case.
@@ -186,19 +273,19 @@ impl Helper {
                 "def not_implemented(message):\n    raise NotImplementedError(message)\n"
             }
             Helper::SingleOrNone => {
-                "def single_or_none(items):\n    if len(items) > 1:\n        raise ValueError(\"expected at most one item\")\n    return items[0] if items else None\n"
+                "def single_or_none(items: typing.Sequence[_T]) -> typing.Optional[_T]:\n    if len(items) > 1:\n        raise ValueError(\"expected at most one item\")\n    return items[0] if items else None\n"
             }
             Helper::Try => {
-                "def try_(*attempts):\n    for attempt in attempts:\n        try:\n            return attempt()\n        except Exception:\n            continue\n    raise ValueError(\"no alternative of try() could be evaluated\")\n"
+                "def try_(*attempts: typing.Callable[[], _T]) -> _T:\n    for attempt in attempts:\n        try:\n            return attempt()\n        except Exception:\n            continue\n    raise ValueError(\"no alternative of try() could be evaluated\")\n"
             }
             Helper::Can => {
-                "def can(attempt):\n    try:\n        attempt()\n        return True\n    except Exception:\n        return False\n"
+                "def can(attempt: typing.Callable[[], object]) -> bool:\n    try:\n        attempt()\n        return True\n    except Exception:\n        return False\n"
             }
             Helper::Coalesce => {
-                "def coalesce(*values):\n    return next(value for value in values if value is not None and value != \"\")\n"
+                "def coalesce(*values: typing.Optional[_T]) -> _T:\n    return next(value for value in values if value is not None and value != \"\")\n"
             }
             Helper::CoalesceList => {
-                "def coalescelist(*lists):\n    return next(items for items in lists if items)\n"
+                "def coalescelist(*lists: typing.Sequence[_T]) -> typing.Sequence[_T]:\n    return next(items for items in lists if items)\n"
             }
             Helper::Flatten => {
                 "def flatten(items):\n    flat = []\n    for item in items:\n        if isinstance(item, list):\n            flat.extend(flatten(item))\n        else:\n            flat.append(item)\n    return flat\n"
@@ -223,8 +310,23 @@ impl Helper {
         match self {
             Helper::Fileset => &["pathlib"],
             Helper::FormatDate => &["datetime", "re"],
+            Helper::SingleOrNone
+            | Helper::Try
+            | Helper::Can
+            | Helper::Coalesce
+            | Helper::CoalesceList => &["typing"],
             _ => &[],
         }
+    }
+
+    /// Whether the helper's signature uses the type variable `_T`: typed helpers let a checker carry
+    /// the expected type into their arguments (a dict literal inside `single_or_none([...])` is then
+    /// checked as the input type it is passed as, instead of as a plain `dict`).
+    fn generic(self) -> bool {
+        matches!(
+            self,
+            Helper::SingleOrNone | Helper::Try | Helper::Coalesce | Helper::CoalesceList
+        )
     }
 }
 
@@ -460,6 +562,9 @@ fn emit_file(
         }
     }
     out.push('\n');
+    if emitter.helpers.iter().any(|h| h.generic()) {
+        out.push_str("\n_T = typing.TypeVar(\"_T\")\n\n");
+    }
     for helper in &emitter.helpers {
         out.push('\n');
         out.push_str(helper.source());
@@ -580,6 +685,8 @@ struct Emitter<'p> {
     imports: BTreeSet<&'static str>,
     helpers: BTreeSet<Helper>,
     uses_std: bool,
+    /// While emitting a `CustomResource`: its `spec` is free-form.
+    free_form_spec: bool,
     diagnostics: Vec<Diagnostic>,
     /// The node being emitted, for diagnostics.
     span: SourceSpan,
@@ -602,6 +709,7 @@ impl<'p> Emitter<'p> {
             imports: BTreeSet::new(),
             helpers: BTreeSet::new(),
             uses_std: false,
+            free_form_spec: false,
             diagnostics: Vec::new(),
             span: SourceSpan::default(),
             address: String::new(),
@@ -702,14 +810,19 @@ impl<'p> Emitter<'p> {
         }
         let key = string_literal(&config.key);
         if self.component.is_some() {
-            // A component's inputs come from its caller's `args`.
+            // A component's inputs come from its caller's `args`. Declared `typing.Any` as the
+            // caller's value is: a checker would otherwise narrow it to the union of `None` and
+            // the default's type, and reject every use the default's type does not allow.
             match &config.default {
                 None => {
                     let _ = writeln!(out, "{name} = args[{key}]");
                 }
+                Some(Expr::Null) => {
+                    let _ = writeln!(out, "{name}: typing.Any = args.get({key})");
+                }
                 Some(default) => {
                     let fallback = self.expr(default, 1);
-                    let _ = writeln!(out, "{name} = args.get({key})");
+                    let _ = writeln!(out, "{name}: typing.Any = args.get({key})");
                     let _ = writeln!(out, "if {name} is None:\n{INDENT}{name} = {fallback}");
                 }
             }
@@ -735,6 +848,12 @@ impl<'p> Emitter<'p> {
             None => {
                 let _ = writeln!(out, "{name} = config.require{secret}{kind}({key})");
             }
+            // `default = null`: the value may stay `None`, and the program guards its uses in
+            // ways a checker cannot follow (`[x] if x is not None else []` in a comprehension).
+            Some(Expr::Null) if !config.secret => {
+                self.imports.insert("typing");
+                let _ = writeln!(out, "{name}: typing.Any = config.get{kind}({key})");
+            }
             Some(default) => {
                 let mut fallback = self.expr(default, 1);
                 if config.secret {
@@ -747,7 +866,29 @@ impl<'p> Emitter<'p> {
     }
 
     fn resource(&mut self, name: &str, resource: &Resource, out: &mut String) {
-        let class = resource_class(&resource.token);
+        let mut class = resource_class(&resource.token);
+        let custom = resource.token == CUSTOM_RESOURCE_TOKEN;
+        if custom {
+            let field = |key: &str| {
+                resource
+                    .properties
+                    .iter()
+                    .find(|p| p.name == key)
+                    .and_then(|p| match &p.value {
+                        Expr::String(s) => Some(s.as_str()),
+                        _ => None,
+                    })
+            };
+            if let Some(kind_class) = field("apiVersion")
+                .zip(field("kind"))
+                .and_then(|(api_version, kind)| kubernetes_kind_class(api_version, kind))
+            {
+                class = format!("{}.{kind_class}", package_identifier("kubernetes"));
+            } else {
+                // A custom resource's `spec` is the CRD's data: its keys stay as written.
+                self.free_form_spec = true;
+            }
+        }
         let args = InstanceArgs::Properties(&resource.properties);
         self.instance(
             name,
@@ -757,6 +898,7 @@ impl<'p> Emitter<'p> {
             &resource.options,
             out,
         );
+        self.free_form_spec = false;
     }
 
     /// The arguments after the logical name: keyword arguments of a resource, the input dict of a
@@ -883,7 +1025,14 @@ impl<'p> Emitter<'p> {
         if lifted {
             let source = self.expr(collection, 0);
             let source = self.as_output(collection, source);
-            let function = format!("create_{}", name.trim_end_matches('_'));
+            // `create_<name>`, unless a declaration already has that name.
+            let base = format!("create_{}", name.trim_end_matches('_'));
+            let mut function = base.clone();
+            let mut n = 2;
+            while self.names.contains(&function) {
+                function = format!("{base}_{n}");
+                n += 1;
+            }
             let _ = writeln!(out, "\n\ndef {function}(resolved):");
             // The body is written at its final depth: re-indenting would change multi-line strings.
             out.push_str(&body);
@@ -1070,7 +1219,7 @@ impl<'p> Emitter<'p> {
     /// The value of a Pulumi property: objects in it are input types (snake_case keys) unless the
     /// property holds free-form data.
     fn property_value(&mut self, name: &str, value: &Expr, level: usize) -> String {
-        let input = !FREE_FORM.contains(&name);
+        let input = !FREE_FORM.contains(&name) && !(self.free_form_spec && name == "spec");
         self.expr_ctx(value, level, input)
     }
 
@@ -1087,7 +1236,7 @@ impl<'p> Emitter<'p> {
             let deps: Vec<String> = options
                 .depends_on
                 .iter()
-                .map(|e| self.expr(e, inner + 1))
+                .map(|e| self.dependency(e, inner + 1))
                 .collect();
             args.push(format!("depends_on={}", sequence("[", "]", &deps, inner)));
         }
@@ -1173,6 +1322,28 @@ impl<'p> Emitter<'p> {
         ))
     }
 
+    /// One entry of `depends_on`: a `count` / `for_each` resource is a list / dict of resources, so
+    /// its instances are unpacked into the list (`depends_on` takes resources, not collections).
+    fn dependency(&mut self, expr: &Expr, level: usize) -> String {
+        let text = self.expr(expr, level);
+        let Expr::Ref { node, path } = expr else {
+            return text;
+        };
+        if !path.is_empty() {
+            return text;
+        }
+        let range = match self.program.node(*node).map(|n| &n.kind) {
+            Some(NodeKind::Resource(r)) => r.options.range.as_ref(),
+            Some(NodeKind::Component(c)) => c.options.range.as_ref(),
+            _ => None,
+        };
+        match range {
+            Some(Range::Count(_)) => format!("*{}", wrap_postfix(&text)),
+            Some(Range::ForEach(_)) => format!("*{}.values()", wrap_postfix(&text)),
+            None => text,
+        }
+    }
+
     fn in_scope<T>(&mut self, bindings: Vec<Binding>, f: impl FnOnce(&mut Self) -> T) -> T {
         let count = bindings.len();
         self.scope.extend(bindings);
@@ -1218,6 +1389,29 @@ impl<'p> Emitter<'p> {
         };
         self.output_memo.borrow_mut().insert(id, result);
         result
+    }
+
+    /// Whether an output-valued expression is an `Output` on every path: a local such as
+    /// `cond ? aws_x.y.id : null` holds an `Output` or `None`, which `.apply` cannot follow.
+    fn surely_output(&self, expr: &Expr, depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        match expr {
+            Expr::Conditional(cond, then, otherwise) => {
+                self.is_output(cond)
+                    || (self.surely_output(then, depth + 1)
+                        && self.surely_output(otherwise, depth + 1))
+            }
+            Expr::List(_) | Expr::Object(_) => false,
+            Expr::Ref { node, .. } => match self.program.node(*node).map(|n| &n.kind) {
+                Some(NodeKind::Local(value)) => {
+                    self.node_is_output(*node) && self.surely_output(value, depth + 1)
+                }
+                _ => self.is_output(expr),
+            },
+            _ => self.is_output(expr),
+        }
     }
 
     /// Text that `.apply` can follow: what is lifted as a whole is an `Output` already; a list, dict
@@ -1282,6 +1476,11 @@ impl<'p> Emitter<'p> {
             sources.push(self.expr(leaf, level + 1));
         }
         let single = leaves.len() == 1;
+        let roots_leaf = if single {
+            leaves.first().cloned()
+        } else {
+            None
+        };
         let (param, names): (String, Vec<String>) = if single {
             let name = self.parameter_name(leaves.first(), &[]);
             (name.clone(), vec![name])
@@ -1309,11 +1508,36 @@ impl<'p> Emitter<'p> {
         let lambda = format!("lambda {}: {body}", params.join(", "));
         if single {
             let source = sources.pop().unwrap_or_default();
-            format!("{}.apply({lambda})", wrap_postfix(&source))
+            let source = match roots_leaf {
+                Some(leaf) if !self.surely_output(&leaf, 0) => {
+                    format!("pulumi.Output.from_input({source})")
+                }
+                _ => wrap_postfix(&source),
+            };
+            format!("{source}.apply({lambda})")
         } else {
             let head = call("pulumi.Output.all", &sources, level);
             format!("{head}.apply({lambda})")
         }
+    }
+
+    /// `lambda: body` for `try_` / `can`, with the loop variables it reads bound as defaults: a
+    /// checker gives a free variable of a lambda the type of every value the name ever holds in
+    /// the file (a `value` of one loop is then also the `bool` of another).
+    fn thunk(&self, body: &str) -> String {
+        let mut bound: Vec<&str> = Vec::new();
+        for binding in self.scope.iter().rev() {
+            let name = binding.name.as_str();
+            if !bound.contains(&name) && mentions(body, name) {
+                bound.push(name);
+            }
+        }
+        bound.sort_unstable();
+        if bound.is_empty() {
+            return format!("lambda: {body}");
+        }
+        let params: Vec<String> = bound.iter().map(|n| format!("{n}={n}")).collect();
+        format!("lambda {}: {body}", params.join(", "))
     }
 
     fn lifted(&mut self, expr: &Expr, level: usize, input: bool) -> String {
@@ -2278,12 +2502,12 @@ impl<'p> Emitter<'p> {
             },
             ("try", _) if n >= 1 => {
                 self.helpers.insert(Helper::Try);
-                let attempts: Vec<String> = plain.iter().map(|a| format!("lambda: {a}")).collect();
+                let attempts: Vec<String> = plain.iter().map(|a| self.thunk(a)).collect();
                 call("try_", &attempts, level)
             }
             ("can", 1) => {
                 self.helpers.insert(Helper::Can);
-                format!("can(lambda: {})", p(0))
+                format!("can({})", self.thunk(&p(0)))
             }
             ("plantimestamp", 0) => self.std_call("timestamp", &[], &[], level),
             ("formatdate", 2) => {

@@ -377,6 +377,10 @@ impl Emitter<'_> {
                                     input_ts_type(&config.ty)
                                 )
                             }
+                            // Left as the `Input<T> | undefined` it is, so it can go straight into an
+                            // optional argument; `pulumi.output(...)` would make it an
+                            // `Output<T | undefined>`, which no argument accepts. Lifting wraps it.
+                            Some(Expr::Null) => field,
                             Some(default) => {
                                 let fallback = self.expr(default, 0);
                                 format!("pulumi.output({field} ?? {fallback})")
@@ -422,7 +426,7 @@ impl Emitter<'_> {
                         let _ = writeln!(out, "export const {name} = {value};");
                     }
                     Mode::Component { .. } => {
-                        if !self.is_output(&output.value) {
+                        if !self.is_output(&output.value) || self.is_plain_input(&output.value) {
                             value = format!("pulumi.output({value})");
                         }
                         let _ = writeln!(out, "this.{name} = {value};");
@@ -505,7 +509,7 @@ impl Emitter<'_> {
         }
         body.push_str("}\n");
         if lifted {
-            let source = self.expr(collection_expr, 0);
+            let source = self.output_expr(collection_expr, 0);
             let _ = writeln!(out, "{source}.apply(range => {{");
             for line in body.lines() {
                 let _ = writeln!(out, "{INDENT}{line}");
@@ -591,7 +595,7 @@ impl Emitter<'_> {
         // `pulumi.output` turns their list (or map) of outputs into one output of plain results.
         match range {
             Range::Count(count) if self.is_output(count) => {
-                let count = self.expr(count, 0);
+                let count = self.output_expr(count, 0);
                 let _ = writeln!(
                     out,
                     "const {name} = {count}.apply(length => pulumi.output(Array.from({{ length }}, (_, index) => {function}({args}{invoke_options}))));"
@@ -605,7 +609,7 @@ impl Emitter<'_> {
                 );
             }
             Range::ForEach(collection) if self.is_output(collection) => {
-                let text = self.expr(collection, 0);
+                let text = self.output_expr(collection, 0);
                 let entries = entries_of(collection, "range");
                 let _ = writeln!(
                     out,
@@ -812,6 +816,43 @@ impl Emitter<'_> {
         found
     }
 
+    /// An output-valued expression, as an `Output` (a plain input is wrapped).
+    fn output_expr(&mut self, expr: &Expr, level: usize) -> String {
+        let text = self.expr(expr, level);
+        if self.is_plain_input(expr) {
+            format!("pulumi.output({text})")
+        } else {
+            text
+        }
+    }
+
+    /// Whether `expr` is a whole reference to a component input that may be undefined (a null
+    /// default), emitted as the `Input<T> | undefined` it is rather than as an `Output`; it is
+    /// wrapped in `pulumi.output(...)` wherever an `Output` is needed.
+    fn is_plain_input(&self, expr: &Expr) -> bool {
+        if !matches!(self.mode, Mode::Component { .. }) {
+            return false;
+        }
+        let mut current = expr;
+        // Through locals that are plain aliases; bounded, as a cycle of aliases is possible input.
+        for _ in 0..=self.program.nodes.len() {
+            let Expr::Ref { node, path } = current else {
+                return false;
+            };
+            if !path.is_empty() {
+                return false;
+            }
+            match self.program.node(*node).map(|n| &n.kind) {
+                Some(NodeKind::Config(config)) => {
+                    return matches!(config.default, Some(Expr::Null));
+                }
+                Some(NodeKind::Local(value)) => current = value,
+                _ => return false,
+            }
+        }
+        false
+    }
+
     fn node_is_output(&self, id: NodeId) -> bool {
         if let Some(known) = self.output_memo.borrow().get(&id) {
             return *known;
@@ -946,7 +987,7 @@ impl Emitter<'_> {
         let mut sources = Vec::new();
         let mut params = Vec::new();
         for leaf in &leaves {
-            sources.push(self.expr(leaf, level));
+            sources.push(self.output_expr(leaf, level));
             let param = self.parameter_name(leaf, &params);
             params.push(param);
         }

@@ -5,10 +5,11 @@
 use super::expr::ExprLowering;
 use super::lower::range_kind;
 use super::resource::provider_ref;
-use super::{Component, ComponentProgram, Program, Property, Range, ResourceOptions};
+use super::{Component, ComponentProgram, ConfigType, Program, Property, Range, ResourceOptions};
 use crate::cache::MappingCache;
 use crate::diagnostics::{Diagnostic, Severity, SourceSpan};
 use crate::input::{is_terraform_path, Example};
+use crate::mapping::{ScalarType, ValueType};
 use crate::parse::{parse_file, SourceFile};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Structure};
@@ -156,8 +157,74 @@ pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<D
         &mut components,
         &mut diagnostics,
     );
+    let declared = declared_input_types(&components);
+    coerce_component_inputs(&mut program, &declared);
+    for component in &mut components {
+        coerce_component_inputs(&mut component.program, &declared);
+    }
     program.components = components;
     (program, diagnostics)
+}
+
+/// Each component program's variables whose type literals can be converted to, by folder.
+type DeclaredInputs = Vec<(String, Vec<(String, ValueType)>)>;
+
+fn declared_input_types(components: &[ComponentProgram]) -> DeclaredInputs {
+    components
+        .iter()
+        .map(|component| {
+            let inputs = component
+                .program
+                .nodes
+                .iter()
+                .filter_map(|node| match &node.kind {
+                    super::NodeKind::Config(config) => {
+                        value_type(&config.effective_type()).map(|ty| (config.key.clone(), ty))
+                    }
+                    _ => None,
+                })
+                .collect();
+            (component.path.clone(), inputs)
+        })
+        .collect()
+}
+
+/// Literal module arguments converted to the type their variable declares (`port = 3306` for a
+/// `string` variable is `"3306"`), as Terraform converts them; the typed component inputs accept
+/// only the converted value.
+fn coerce_component_inputs(program: &mut Program, declared: &DeclaredInputs) {
+    for node in &mut program.nodes {
+        let super::NodeKind::Component(component) = &mut node.kind else {
+            continue;
+        };
+        let Some((_, types)) = declared
+            .iter()
+            .find(|(path, _)| Some(path) == component.path.as_ref())
+        else {
+            continue;
+        };
+        for input in &mut component.inputs {
+            if let Some((_, ty)) = types.iter().find(|(key, _)| *key == input.name) {
+                let value = std::mem::replace(&mut input.value, super::Expr::Null);
+                input.value = super::coerce::coerce_literal(value, *ty);
+            }
+        }
+    }
+}
+
+/// A variable type as far as literal conversion goes: a primitive, or a list or map of one.
+fn value_type(ty: &ConfigType) -> Option<ValueType> {
+    let scalar = |ty: &ConfigType| match ty {
+        ConfigType::String => Some(ScalarType::String),
+        ConfigType::Number => Some(ScalarType::Number),
+        ConfigType::Bool => Some(ScalarType::Bool),
+        _ => None,
+    };
+    match ty {
+        ConfigType::List(inner) => scalar(inner).map(ValueType::List),
+        ConfigType::Map(inner) => scalar(inner).map(ValueType::Map),
+        other => scalar(other).map(ValueType::Scalar),
+    }
 }
 
 fn collect_components(

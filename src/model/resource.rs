@@ -447,6 +447,10 @@ pub(super) fn lower_properties(
                     continue;
                 }
                 let field = fields.and_then(|f| f.get(key));
+                if field.is_some_and(|f| f.no_equivalent) {
+                    report_no_equivalent(key, attr.span(), lowering);
+                    continue;
+                }
                 properties.push((
                     index,
                     Property {
@@ -459,6 +463,18 @@ pub(super) fn lower_properties(
             Structure::Block(block) => {
                 let ident = block.ident.as_str();
                 if top_level && RESOURCE_META_BLOCKS.contains(&ident) {
+                    continue;
+                }
+                let generated = match ident {
+                    "dynamic" => block.labels.first().map(|l| l.as_str()),
+                    _ => Some(ident),
+                };
+                if let Some(name) = generated.filter(|name| {
+                    fields
+                        .and_then(|f| f.get(*name))
+                        .is_some_and(|f| f.no_equivalent)
+                }) {
+                    report_no_equivalent(name, block.span(), lowering);
                     continue;
                 }
                 let (key, item) = if ident == "dynamic" {
@@ -517,6 +533,23 @@ pub(super) fn lower_properties(
     properties.into_iter().map(|(_, p)| p).collect()
 }
 
+/// A Terraform-only argument (see [`FieldMapping::no_equivalent`]) is left out, and said so.
+fn report_no_equivalent(
+    name: &str,
+    span: Option<std::ops::Range<usize>>,
+    lowering: &mut ExprLowering,
+) {
+    lowering.reporter.report(
+        Severity::Warning,
+        "no-pulumi-equivalent",
+        format!(
+            "`{name}` configures the Terraform provider's own behaviour and has no Pulumi property; \
+             it is not converted"
+        ),
+        span,
+    );
+}
+
 /// An attribute's value, with literals converted to the field's type where the data knows it
 /// (`port = "80"` → 80; see `coerce.rs`).
 fn lower_field_value(
@@ -571,6 +604,7 @@ fn lower_field_shape(
                 max_items_one: None,
                 fields: field.fields.clone(),
                 value_type: None,
+                no_equivalent: false,
             };
             Expr::List(
                 items
@@ -741,6 +775,7 @@ fn list_field(field: Option<&FieldMapping>) -> FieldMapping {
         max_items_one: Some(field.and_then(|f| f.max_items_one).unwrap_or(false)),
         fields: HashMap::new(),
         value_type: None,
+        no_equivalent: false,
     }
 }
 

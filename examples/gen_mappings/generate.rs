@@ -266,6 +266,7 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
             max_items_one: info.get("maxItemsOne").and_then(Value::as_bool),
             fields: HashMap::new(),
             value_type: None,
+            no_equivalent: false,
         };
         by_name.push((name.clone(), field));
         for parent in info
@@ -291,6 +292,26 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
         entry.token = token.as_str().unwrap_or_default().to_string();
         tweaked += 1;
     }
+    let mut terraform_only = 0;
+    for (argument, types) in section("terraformOnly") {
+        for tf_type in types
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+        {
+            let entry = mapping
+                .resources
+                .get_mut(tf_type)
+                .ok_or_else(|| format!("{FILE}: terraformOnly for unknown type `{tf_type}`"))?;
+            entry
+                .fields
+                .entry(argument.clone())
+                .or_default()
+                .no_equivalent = true;
+            terraform_only += 1;
+        }
+    }
     for (tf_type, reason) in section("gaps") {
         mapping.gaps.push(Gap {
             kind: Some(TypeKind::Resource),
@@ -299,7 +320,7 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
         });
     }
     Ok(format!(
-        "{FILE}: {added} types added, {} gaps, {tweaked} trees extended or tokens corrected, {renamed} fields renamed or reshaped",
+        "{FILE}: {added} types added, {} gaps, {tweaked} trees extended or tokens corrected, {renamed} fields renamed or reshaped, {terraform_only} Terraform-only arguments",
         section("gaps").len()
     ))
 }
@@ -748,6 +769,7 @@ fn prune(fields: &mut HashMap<String, FieldMapping>) {
     }
     fields.retain(|_, f| {
         f.name.is_some()
+            || f.no_equivalent
             || f.max_items_one.is_some()
             || f.value_type.is_some()
             || !f.fields.is_empty()

@@ -25,6 +25,9 @@ use std::fmt::Write as _;
 /// The header line of version 2.
 pub const HEADER: &str = "hclconv-mapping 2";
 
+/// The name column of a Terraform-only field (no Pulumi name can be `!`).
+const NO_EQUIVALENT: &str = "!";
+
 /// Writes a mapping in the table format, sorted so that equal mappings give equal text.
 pub fn encode(mapping: &ProviderMapping) -> String {
     let mut out = String::new();
@@ -72,6 +75,9 @@ fn encode_fields(out: &mut String, fields: &HashMap<String, FieldMapping>, depth
             .value_type
             .map_or_else(|| "-".to_string(), ValueType::code);
         let _ = match &field.name {
+            _ if field.no_equivalent => {
+                writeln!(out, "{dots}{name} {flag} {value_type} {NO_EQUIVALENT}")
+            }
             Some(pulumi) => writeln!(out, "{dots}{name} {flag} {value_type} {pulumi}"),
             None => writeln!(out, "{dots}{name} {flag} {value_type}"),
         };
@@ -141,11 +147,14 @@ pub fn decode(provider: &str, text: &str) -> Result<ProviderMapping, MappingErro
                         .ok_or_else(|| malformed(index, "unknown field type"))?,
                 ),
             };
+            let pulumi_name = words.next();
+            let no_equivalent = pulumi_name == Some(NO_EQUIVALENT);
             let field = FieldMapping {
-                name: words.next().map(str::to_string),
+                name: pulumi_name.filter(|_| !no_equivalent).map(str::to_string),
                 max_items_one,
                 fields: HashMap::new(),
                 value_type,
+                no_equivalent,
             };
             if words.next().is_some() {
                 return Err(malformed(index, "extra words after a field"));
@@ -259,6 +268,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.clone()))
                 .collect(),
             value_type: None,
+            no_equivalent: false,
         }
     }
 
@@ -281,6 +291,14 @@ mod tests {
                     "labels".to_string(),
                     FieldMapping {
                         value_type: Some(ValueType::Map(ScalarType::String)),
+                        ..Default::default()
+                    },
+                ),
+                (
+                    "wait_for_rollout".to_string(),
+                    FieldMapping {
+                        value_type: Some(ValueType::Scalar(ScalarType::Bool)),
+                        no_equivalent: true,
                         ..Default::default()
                     },
                 ),

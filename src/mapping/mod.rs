@@ -74,6 +74,9 @@ pub struct FieldMapping {
     /// The attribute's value type where it is a scalar or a list/map of scalars; `None`: unknown, or a
     /// block. Literals are converted to it, as Terraform converts them by the provider schema.
     pub value_type: Option<ValueType>,
+    /// A Terraform-only argument (provider behaviour such as `wait_for_rollout`) that the Pulumi
+    /// resource has no property for: lowering reports it and leaves it out.
+    pub no_equivalent: bool,
 }
 
 /// A Terraform primitive type.

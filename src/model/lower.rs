@@ -1037,7 +1037,14 @@ fn lower_node(
             }
         }
         (NodeKind::Resource(resource), Pending::Resource(block)) => {
-            let fields = fields_of(&mapping);
+            let manifest_fields;
+            let fields = match fields_of(&mapping) {
+                None if resource.tf_type == KUBERNETES_MANIFEST => {
+                    manifest_fields = manifest_arguments();
+                    Some(&manifest_fields)
+                }
+                known => known,
+            };
             let provisioners =
                 lower_resource_body(resource, block, fields, id, &node.name, &mut lowering);
             if resource.tf_type == KUBERNETES_MANIFEST {
@@ -1062,6 +1069,22 @@ fn lower_node(
         _ => {}
     }
     Vec::new()
+}
+
+/// `kubernetes_manifest`'s arguments besides `manifest` (which the mapping data, having no entry for
+/// the type, does not list) configure the Terraform provider's own waiting and server-side apply; the
+/// CustomResource has no property for them.
+fn manifest_arguments() -> HashMap<String, FieldMapping> {
+    ["wait", "wait_for", "field_manager", "computed_fields"]
+        .into_iter()
+        .map(|name| {
+            let field = FieldMapping {
+                no_equivalent: true,
+                ..FieldMapping::default()
+            };
+            (name.to_string(), field)
+        })
+        .collect()
 }
 
 /// `kubernetes_manifest { manifest = { apiVersion = ..., kind = ..., ... } }`: the manifest's own

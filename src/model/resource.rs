@@ -10,7 +10,7 @@ use super::{
     ResourceOptions, TemplatePart,
 };
 use crate::diagnostics::{Severity, SourceSpan};
-use crate::mapping::{camel_case, property_name, FieldMapping};
+use crate::mapping::{camel_case, property_name, FieldMapping, ScalarType, ValueType};
 use hcl_edit::expr::{Expression, TraversalOperator};
 use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::{Decorate, Span};
@@ -446,11 +446,29 @@ pub(super) fn lower_properties(
                 if top_level && RESOURCE_META.contains(&key) {
                     continue;
                 }
-                let field = fields.and_then(|f| f.get(key));
+                let (key, field) = match fields.and_then(|f| renamed_switch(key, f)) {
+                    Some((current, field)) => {
+                        lowering.reporter.report(
+                            Severity::Info,
+                            "renamed-argument",
+                            format!(
+                                "`{key}` is `{current}` in the provider version the Pulumi package \
+                                 bridges; converted as `{current}`"
+                            ),
+                            attr.key.span(),
+                        );
+                        (current, Some(field))
+                    }
+                    None => (key.to_string(), fields.and_then(|f| f.get(key))),
+                };
+                if field.is_some_and(|f| f.no_equivalent) {
+                    report_no_equivalent(&key, attr.span(), lowering);
+                    continue;
+                }
                 properties.push((
                     index,
                     Property {
-                        name: property_name(key, field, has_sibling),
+                        name: property_name(&key, field, has_sibling),
                         value: lower_field_value(&attr.value, field, lowering),
                         comments: comment_lines(attr.decor().prefix().map(|p| &**p)),
                     },
@@ -459,6 +477,18 @@ pub(super) fn lower_properties(
             Structure::Block(block) => {
                 let ident = block.ident.as_str();
                 if top_level && RESOURCE_META_BLOCKS.contains(&ident) {
+                    continue;
+                }
+                let generated = match ident {
+                    "dynamic" => block.labels.first().map(|l| l.as_str()),
+                    _ => Some(ident),
+                };
+                if let Some(name) = generated.filter(|name| {
+                    fields
+                        .and_then(|f| f.get(*name))
+                        .is_some_and(|f| f.no_equivalent)
+                }) {
+                    report_no_equivalent(name, block.span(), lowering);
                     continue;
                 }
                 let (key, item) = if ident == "dynamic" {
@@ -517,6 +547,40 @@ pub(super) fn lower_properties(
     properties.into_iter().map(|(_, p)| p).collect()
 }
 
+/// `enable_x` where the type has no such field but a bool `x_enabled`: the provider's rename of its
+/// switches (azurerm 4.0 renamed every `enable_*` argument to `*_enabled`), which the Pulumi package
+/// follows while older examples keep the old name.
+fn renamed_switch<'f>(
+    key: &str,
+    fields: &'f HashMap<String, FieldMapping>,
+) -> Option<(String, &'f FieldMapping)> {
+    let rest = key
+        .strip_prefix("enable_")
+        .filter(|_| !fields.contains_key(key))?;
+    let current = format!("{rest}_enabled");
+    let field = fields
+        .get(&current)
+        .filter(|f| f.value_type == Some(ValueType::Scalar(ScalarType::Bool)))?;
+    Some((current, field))
+}
+
+/// A Terraform-only argument (see [`FieldMapping::no_equivalent`]) is left out, and said so.
+fn report_no_equivalent(
+    name: &str,
+    span: Option<std::ops::Range<usize>>,
+    lowering: &mut ExprLowering,
+) {
+    lowering.reporter.report(
+        Severity::Warning,
+        "no-pulumi-equivalent",
+        format!(
+            "`{name}` configures the Terraform provider's own behaviour and has no Pulumi property; \
+             it is not converted"
+        ),
+        span,
+    );
+}
+
 /// An attribute's value, with literals converted to the field's type where the data knows it
 /// (`port = "80"` → 80; see `coerce.rs`).
 fn lower_field_value(
@@ -571,6 +635,7 @@ fn lower_field_shape(
                 max_items_one: None,
                 fields: field.fields.clone(),
                 value_type: None,
+                no_equivalent: false,
             };
             Expr::List(
                 items
@@ -741,6 +806,7 @@ fn list_field(field: Option<&FieldMapping>) -> FieldMapping {
         max_items_one: Some(field.and_then(|f| f.max_items_one).unwrap_or(false)),
         fields: HashMap::new(),
         value_type: None,
+        no_equivalent: false,
     }
 }
 

@@ -18,6 +18,8 @@ data "kubernetes_secret" "s" {
   }
 }
 
+data "kubernetes_all_namespaces" "all" {}
+
 resource "null_resource" "n" {
   triggers = { a = "b" }
 }
@@ -61,7 +63,18 @@ fn every_reason_for_a_guess_has_its_code() {
         "{}",
         conversion.output.text
     );
-    assert!(find("mapping-gap", "no data sources"), "{all}");
+    // The data has no kubernetes data sources: one with a resource type of the same kind reads the
+    // existing object with that type's `get`; one without (all namespaces) is said to have no equivalent.
+    assert!(!find("mapping-gap", "kubernetes_secret"), "{all}");
+    assert!(
+        conversion.output.text.contains("Secret.get("),
+        "{}",
+        conversion.output.text
+    );
+    assert!(
+        find("no-pulumi-equivalent", "kubernetes_all_namespaces"),
+        "{all}"
+    );
     assert!(find("no-pulumi-equivalent", "`null_resource`"), "{all}");
     assert!(find("no-pulumi-equivalent", "`terraform_data`"), "{all}");
     assert!(

@@ -1743,7 +1743,22 @@ impl<'p> Emitter<'p> {
                     return self.lifted(expr, level, input);
                 }
                 let typed = self.is_typed(base);
-                let mut out = self.operand(base, level);
+                // `lookup(m, k, null)[i]` fails in Terraform when the key is missing, as `m[k][i]`
+                // does in Python; `m.get(k, None)[i]` would only type as possibly-None.
+                let strict_lookup = match base.as_ref() {
+                    Expr::Call { name, args }
+                        if name == "lookup"
+                            && args.len() == 3
+                            && matches!(args.get(2), Some(Expr::Null)) =>
+                    {
+                        Some(Expr::Call {
+                            name: name.clone(),
+                            args: args.iter().take(2).cloned().collect(),
+                        })
+                    }
+                    _ => None,
+                };
+                let mut out = self.operand(strict_lookup.as_ref().unwrap_or(base), level);
                 self.steps(&mut out, path, level, typed);
                 out
             }

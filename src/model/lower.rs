@@ -103,6 +103,14 @@ const RESERVED: &[&str] = &[
 ];
 
 const KUBERNETES_MANIFEST: &str = "kubernetes_manifest";
+/// `kubernetes_manifest` arguments besides `manifest` and the meta-arguments.
+const KUBERNETES_MANIFEST_SETTINGS: &[&str] = &[
+    "field_manager",
+    "wait",
+    "wait_for",
+    "computed_fields",
+    "object",
+];
 const CUSTOM_RESOURCE_TOKEN: &str = "kubernetes:apiextensions.k8s.io:CustomResource";
 
 /// What a declaration is, for resolving references and naming their attributes.
@@ -1067,6 +1075,23 @@ fn lower_node(
 /// `kubernetes_manifest { manifest = { apiVersion = ..., kind = ..., ... } }`: the manifest's own
 /// fields are the CustomResource's arguments (Kubernetes names, unchanged).
 fn spread_manifest(resource: &mut Resource, block: &Block, lowering: &mut ExprLowering) {
+    // The provider's own settings around the manifest have no argument on a Pulumi Kubernetes
+    // resource (server-side apply is configured on the provider or by annotations).
+    for structure in block.body.iter() {
+        let (key, span) = match structure {
+            Structure::Attribute(attr) => (attr.key.as_str(), attr.span()),
+            Structure::Block(inner) => (inner.ident.as_str(), inner.span()),
+        };
+        if KUBERNETES_MANIFEST_SETTINGS.contains(&key) {
+            lowering.reporter.report(
+                Severity::Warning,
+                "not-converted",
+                format!("`{key}` of `kubernetes_manifest` is not converted: a Pulumi Kubernetes resource has no such argument"),
+                span,
+            );
+        }
+    }
+    resource.properties.retain(|p| p.name == "manifest");
     let Some(index) = resource
         .properties
         .iter()

@@ -820,10 +820,14 @@ impl<'p> Emitter<'p> {
                 Some(Expr::Null) => {
                     let _ = writeln!(out, "{name}: typing.Any = args.get({key})");
                 }
+                // One assignment: a second one (`if x is None: x = ...`) would make a checker type
+                // the name as possibly `None` wherever a lambda captures it.
                 Some(default) => {
                     let fallback = self.expr(default, 1);
-                    let _ = writeln!(out, "{name}: typing.Any = args.get({key})");
-                    let _ = writeln!(out, "if {name} is None:\n{INDENT}{name} = {fallback}");
+                    let _ = writeln!(
+                        out,
+                        "{name}: typing.Any = args[{key}] if args.get({key}) is not None else {fallback}"
+                    );
                 }
             }
             if config.secret {
@@ -854,11 +858,15 @@ impl<'p> Emitter<'p> {
                 self.imports.insert("typing");
                 let _ = writeln!(out, "{name}: typing.Any = config.get{kind}({key})");
             }
+            // The SDK's `default` argument types the value as the default's type, never `None`.
+            Some(default) if !config.secret => {
+                let fallback = self.expr(default, 1);
+                let read = call(&format!("config.get{kind}"), &[key, fallback], 0);
+                let _ = writeln!(out, "{name} = {read}");
+            }
             Some(default) => {
-                let mut fallback = self.expr(default, 1);
-                if config.secret {
-                    fallback = format!("pulumi.Output.secret({fallback})");
-                }
+                let fallback = self.expr(default, 1);
+                let fallback = format!("pulumi.Output.secret({fallback})");
                 let _ = writeln!(out, "{name} = config.get{secret}{kind}({key})");
                 let _ = writeln!(out, "if {name} is None:\n{INDENT}{name} = {fallback}");
             }

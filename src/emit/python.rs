@@ -1227,7 +1227,12 @@ impl<'p> Emitter<'p> {
     /// The value of a Pulumi property: objects in it are input types (snake_case keys) unless the
     /// property holds free-form data.
     fn property_value(&mut self, name: &str, value: &Expr, level: usize) -> String {
-        let input = !FREE_FORM.contains(&name) && !(self.free_form_spec && name == "spec");
+        // Free-form data is a map; a list of objects under such a name is a list of blocks
+        // (`aws_db_parameter_group`'s `parameter` blocks become `parameters`).
+        let blocks = matches!(value, Expr::List(items) if items.iter().all(|i| matches!(i, Expr::Object(_))))
+            || matches!(value, Expr::For(f) if f.key.is_none() && matches!(f.value, Expr::Object(_)));
+        let free_form = FREE_FORM.contains(&name) && !blocks;
+        let input = !free_form && !(self.free_form_spec && name == "spec");
         self.expr_ctx(value, level, input)
     }
 

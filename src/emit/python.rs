@@ -820,10 +820,14 @@ impl<'p> Emitter<'p> {
                 Some(Expr::Null) => {
                     let _ = writeln!(out, "{name}: typing.Any = args.get({key})");
                 }
+                // One assignment: a second one (`if x is None: x = ...`) would make a checker type
+                // the name as possibly `None` wherever a lambda captures it.
                 Some(default) => {
                     let fallback = self.expr(default, 1);
-                    let _ = writeln!(out, "{name}: typing.Any = args.get({key})");
-                    let _ = writeln!(out, "if {name} is None:\n{INDENT}{name} = {fallback}");
+                    let _ = writeln!(
+                        out,
+                        "{name}: typing.Any = args[{key}] if args.get({key}) is not None else {fallback}"
+                    );
                 }
             }
             if config.secret {
@@ -854,11 +858,15 @@ impl<'p> Emitter<'p> {
                 self.imports.insert("typing");
                 let _ = writeln!(out, "{name}: typing.Any = config.get{kind}({key})");
             }
+            // The SDK's `default` argument types the value as the default's type, never `None`.
+            Some(default) if !config.secret => {
+                let fallback = self.expr(default, 1);
+                let read = call(&format!("config.get{kind}"), &[key, fallback], 0);
+                let _ = writeln!(out, "{name} = {read}");
+            }
             Some(default) => {
-                let mut fallback = self.expr(default, 1);
-                if config.secret {
-                    fallback = format!("pulumi.Output.secret({fallback})");
-                }
+                let fallback = self.expr(default, 1);
+                let fallback = format!("pulumi.Output.secret({fallback})");
                 let _ = writeln!(out, "{name} = config.get{secret}{kind}({key})");
                 let _ = writeln!(out, "if {name} is None:\n{INDENT}{name} = {fallback}");
             }
@@ -1219,7 +1227,12 @@ impl<'p> Emitter<'p> {
     /// The value of a Pulumi property: objects in it are input types (snake_case keys) unless the
     /// property holds free-form data.
     fn property_value(&mut self, name: &str, value: &Expr, level: usize) -> String {
-        let input = !FREE_FORM.contains(&name) && !(self.free_form_spec && name == "spec");
+        // Free-form data is a map; a list of objects under such a name is a list of blocks
+        // (`aws_db_parameter_group`'s `parameter` blocks become `parameters`).
+        let blocks = matches!(value, Expr::List(items) if items.iter().all(|i| matches!(i, Expr::Object(_))))
+            || matches!(value, Expr::For(f) if f.key.is_none() && matches!(f.value, Expr::Object(_)));
+        let free_form = FREE_FORM.contains(&name) && !blocks;
+        let input = !free_form && !(self.free_form_spec && name == "spec");
         self.expr_ctx(value, level, input)
     }
 
@@ -1743,7 +1756,22 @@ impl<'p> Emitter<'p> {
                     return self.lifted(expr, level, input);
                 }
                 let typed = self.is_typed(base);
-                let mut out = self.operand(base, level);
+                // `lookup(m, k, null)[i]` fails in Terraform when the key is missing, as `m[k][i]`
+                // does in Python; `m.get(k, None)[i]` would only type as possibly-None.
+                let strict_lookup = match base.as_ref() {
+                    Expr::Call { name, args }
+                        if name == "lookup"
+                            && args.len() == 3
+                            && matches!(args.get(2), Some(Expr::Null)) =>
+                    {
+                        Some(Expr::Call {
+                            name: name.clone(),
+                            args: args.iter().take(2).cloned().collect(),
+                        })
+                    }
+                    _ => None,
+                };
+                let mut out = self.operand(strict_lookup.as_ref().unwrap_or(base), level);
                 self.steps(&mut out, path, level, typed);
                 out
             }

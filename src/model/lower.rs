@@ -103,6 +103,16 @@ const RESERVED: &[&str] = &[
 ];
 
 const KUBERNETES_MANIFEST: &str = "kubernetes_manifest";
+/// `kubernetes_manifest` arguments besides `manifest` and the meta-arguments: the provider's own
+/// waiting and server-side apply settings (and its computed `object`), which a Pulumi Kubernetes
+/// resource has no argument for.
+const KUBERNETES_MANIFEST_SETTINGS: &[&str] = &[
+    "field_manager",
+    "wait",
+    "wait_for",
+    "computed_fields",
+    "object",
+];
 const CUSTOM_RESOURCE_TOKEN: &str = "kubernetes:apiextensions.k8s.io:CustomResource";
 
 /// What a declaration is, for resolving references and naming their attributes.
@@ -1075,8 +1085,8 @@ fn lower_node(
 /// the type, does not list) configure the Terraform provider's own waiting and server-side apply; the
 /// CustomResource has no property for them.
 fn manifest_arguments() -> HashMap<String, FieldMapping> {
-    ["wait", "wait_for", "field_manager", "computed_fields"]
-        .into_iter()
+    KUBERNETES_MANIFEST_SETTINGS
+        .iter()
         .map(|name| {
             let field = FieldMapping {
                 no_equivalent: true,
@@ -1090,6 +1100,7 @@ fn manifest_arguments() -> HashMap<String, FieldMapping> {
 /// `kubernetes_manifest { manifest = { apiVersion = ..., kind = ..., ... } }`: the manifest's own
 /// fields are the CustomResource's arguments (Kubernetes names, unchanged).
 fn spread_manifest(resource: &mut Resource, block: &Block, lowering: &mut ExprLowering) {
+    resource.properties.retain(|p| p.name == "manifest");
     let Some(index) = resource
         .properties
         .iter()

@@ -501,6 +501,18 @@ pub(super) fn lower_properties(
                         );
                         continue;
                     };
+                    if top_level && label == "timeouts" {
+                        // `timeouts` is a resource option in Pulumi (`customTimeouts`), not an input;
+                        // its generated form has no per-key static value to carry over.
+                        lowering.reporter.report(
+                            Severity::Warning,
+                            "not-converted",
+                            "a `dynamic \"timeouts\"` block is not converted: set `customTimeouts` \
+                             in the resource options by hand",
+                            block.span(),
+                        );
+                        continue;
+                    }
                     let field = fields.and_then(|f| f.get(&label));
                     match lower_dynamic(block, &label, field.map(|f| &f.fields), lowering) {
                         Some(value) => (label, GroupItem::Dynamic(value)),

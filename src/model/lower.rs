@@ -795,6 +795,7 @@ impl<'f> ModuleLowering<'f, '_> {
                 && m.lookup(kind, tf_type).is_none()
                 && m.gap(kind, tf_type).is_some()
         });
+        let mut read_get = None;
         if let Some(m) = read_existing {
             let Some(resource) = m.lookup(TypeKind::Resource, tf_type) else {
                 reporter.report(
@@ -825,43 +826,12 @@ impl<'f> ModuleLowering<'f, '_> {
                 );
                 return;
             };
-            let token = resource.token.clone();
-            self.packages.insert(
-                token
-                    .split(':')
-                    .next()
-                    .unwrap_or(package_for_provider(&provider))
-                    .to_string(),
-            );
-            let decl_mapping = Some((Arc::clone(m), TypeKind::Resource, tf_type.to_string()));
-            self.add(
-                block.span(),
-                format!("{data_prefix}.{tf_type}.{name}"),
-                &camel_case(name),
-                "Data",
-                NodeKind::Invoke(Invoke {
-                    tf_type: tf_type.to_string(),
-                    token,
-                    arguments: Vec::new(),
-                    range: None,
-                    provider: None,
-                    depends_on: Vec::new(),
-                    get: Some(ResourceGet {
-                        logical_name: name.to_string(),
-                        id: Expr::Null,
-                    }),
-                }),
-                DeclKind::Data,
-                Pending::Data(block),
-                decl_mapping,
-                file,
-                comments,
-                span,
-                reporter,
-            );
-            return;
+            read_get = Some((resource.token.clone(), Arc::clone(m)));
         }
-        let token = if kind == TypeKind::Resource && tf_type == KUBERNETES_MANIFEST {
+        let reads_existing = read_get.is_some();
+        let token = if let Some((token, _)) = &read_get {
+            token.clone()
+        } else if kind == TypeKind::Resource && tf_type == KUBERNETES_MANIFEST {
             // Any Kubernetes object: Pulumi's CustomResource takes apiVersion, kind and the rest
             // of the manifest as its arguments (see `lower_node`).
             CUSTOM_RESOURCE_TOKEN.to_string()
@@ -885,7 +855,11 @@ impl<'f> ModuleLowering<'f, '_> {
                 .to_string(),
         );
         let type_suffix = token.rsplit(':').next().unwrap_or("Resource").to_string();
-        let decl_mapping = mapping.map(|m| (m, kind, tf_type.to_string()));
+        // A data source read with `get` resolves its attributes as the resource type's.
+        let decl_mapping = match read_get {
+            Some((_, m)) => Some((m, TypeKind::Resource, tf_type.to_string())),
+            None => mapping.map(|m| (m, kind, tf_type.to_string())),
+        };
         if kind == TypeKind::Resource {
             self.add(
                 block.span(),
@@ -920,7 +894,10 @@ impl<'f> ModuleLowering<'f, '_> {
                     range: None,
                     provider: None,
                     depends_on: Vec::new(),
-                    get: None,
+                    get: reads_existing.then(|| ResourceGet {
+                        logical_name: name.to_string(),
+                        id: Expr::Null,
+                    }),
                 }),
                 DeclKind::Data,
                 Pending::Data(block),

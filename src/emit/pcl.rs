@@ -516,6 +516,11 @@ impl Emitter<'_> {
                 Builtin::PathModule | Builtin::PathRoot => "\".\"".into(),
                 Builtin::PathCwd => "cwd()".into(),
             },
+            // PCL converts primitives implicitly, as Terraform does.
+            Expr::Intrinsic(Intrinsic::Convert(_), args) => match args.first() {
+                Some(inner) => self.expr(inner, level),
+                None => "null".into(),
+            },
             Expr::Intrinsic(intrinsic, args) => {
                 let name = match intrinsic {
                     // A path whose last segment has no extension names a directory.
@@ -523,6 +528,7 @@ impl Emitter<'_> {
                     Intrinsic::FileAsset => "fileAsset",
                     Intrinsic::StringAsset => "stringAsset",
                     Intrinsic::SingleOrNone => "singleOrNone",
+                    Intrinsic::Convert(_) => "",
                 };
                 let args: Vec<String> = args.iter().map(|a| self.expr(a, level)).collect();
                 format!("{name}({})", args.join(", "))

@@ -9,10 +9,11 @@
 use super::pcl::std_inputs;
 use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity, SourceSpan};
+use crate::mapping::ScalarType;
 use crate::model::{
-    BinaryOp, Builtin, ConfigType, ConfigVar, Expr, ForExpr, Intrinsic, Invoke, Node, NodeId,
-    NodeKind, ObjectKey, Program, Property, Range, RangeField, Resource, ResourceOptions, Step,
-    TemplatePart, UnaryOp,
+    BinaryOp, Builtin, ConfigType, ConfigVar, Conversion, Expr, ForExpr, Intrinsic, Invoke, Node,
+    NodeId, NodeKind, ObjectKey, Program, Property, Range, RangeField, Resource, ResourceOptions,
+    Step, TemplatePart, UnaryOp,
 };
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -1553,6 +1554,45 @@ impl<'p> Emitter<'p> {
         format!("lambda {}: {body}", params.join(", "))
     }
 
+    /// Terraform's implicit conversion of a value to its field's primitive type: `int(x)`, `str(x)`,
+    /// a bool as Terraform writes it (`"true"`, not `"True"`); a value that may be null stays `None`.
+    /// Number fields of the Python SDKs are `int` almost everywhere (and an `int` is a valid `float`).
+    fn converted(
+        &mut self,
+        whole: &Expr,
+        conversion: Conversion,
+        args: &[Expr],
+        level: usize,
+        input: bool,
+    ) -> String {
+        let Some(inner) = args.first() else {
+            return "None".to_string();
+        };
+        let Some((from, to)) = conversion.needed() else {
+            return self.expr_ctx(inner, level, input);
+        };
+        if self.is_output(whole) {
+            return self.lifted(whole, level, input);
+        }
+        let value = self.operand(inner, level);
+        let converted = match (from, to) {
+            (ScalarType::String, ScalarType::Number) => format!("int({value})"),
+            // go-cty reads exactly "true"/"1" as true ("false"/"0" as false).
+            (ScalarType::String, ScalarType::Bool) => format!("{value} in (\"true\", \"1\")"),
+            (ScalarType::Bool, ScalarType::String) => {
+                format!("(\"true\" if {value} else \"false\")")
+            }
+            _ => format!("str({value})"),
+        };
+        if conversion.nullable {
+            format!("(None if {value} is None else {converted})")
+        } else if matches!((from, to), (ScalarType::String, ScalarType::Bool)) {
+            format!("({converted})")
+        } else {
+            converted
+        }
+    }
+
     fn lifted(&mut self, expr: &Expr, level: usize, input: bool) -> String {
         self.lift(&[expr], level, |this| this.expr_ctx(expr, level, input))
     }
@@ -1835,6 +1875,9 @@ impl<'p> Emitter<'p> {
                     "os.getcwd()".to_string()
                 }
             },
+            Expr::Intrinsic(Intrinsic::Convert(conversion), args) => {
+                self.converted(expr, *conversion, args, level, input)
+            }
             Expr::Intrinsic(intrinsic, args) => {
                 if self.is_output(expr) && matches!(intrinsic, Intrinsic::SingleOrNone) {
                     return self.lifted(expr, level, input);
@@ -1849,6 +1892,7 @@ impl<'p> Emitter<'p> {
                         self.helpers.insert(Helper::SingleOrNone);
                         format!("single_or_none({arg})")
                     }
+                    Intrinsic::Convert(_) => arg,
                 }
             }
             Expr::For(for_expr) => {

@@ -5,9 +5,10 @@
 
 use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity};
+use crate::mapping::ScalarType;
 use crate::model::{
-    BinaryOp, Builtin, ConfigType, ConfigVar, Expr, ForExpr, Intrinsic, Invoke, Node, NodeId,
-    NodeKind, ObjectKey, Program, Property, Range, RangeField, Resource, ResourceGet,
+    BinaryOp, Builtin, ConfigType, ConfigVar, Conversion, Expr, ForExpr, Intrinsic, Invoke, Node,
+    NodeId, NodeKind, ObjectKey, Program, Property, Range, RangeField, Resource, ResourceGet,
     ResourceOptions, Step, TemplatePart, UnaryOp,
 };
 use std::cell::RefCell;
@@ -1176,6 +1177,9 @@ impl Emitter<'_> {
                 Builtin::PathModule | Builtin::PathRoot => "\".\"".to_string(),
                 Builtin::PathCwd => "process.cwd()".to_string(),
             },
+            Expr::Intrinsic(Intrinsic::Convert(conversion), args) => {
+                self.converted(expr, *conversion, args, level)
+            }
             Expr::Intrinsic(intrinsic, args) => {
                 if self.is_output(expr) && matches!(intrinsic, Intrinsic::SingleOrNone) {
                     return self.lifted(expr, level);
@@ -1190,6 +1194,7 @@ impl Emitter<'_> {
                         self.needs_single_or_none = true;
                         format!("singleOrNone({arg})")
                     }
+                    Intrinsic::Convert(_) => arg,
                 }
             }
             Expr::For(for_expr) => {
@@ -1207,6 +1212,51 @@ impl Emitter<'_> {
                 self.steps(&mut each, steps, level);
                 format!("{base}.map(item => {each})")
             }
+        }
+    }
+
+    /// Terraform's implicit conversion of a value to its field's primitive type: `Number(x)`,
+    /// `String(x)`; a value that may be null stays undefined.
+    fn converted(
+        &mut self,
+        whole: &Expr,
+        conversion: Conversion,
+        args: &[Expr],
+        level: usize,
+    ) -> String {
+        let Some(inner) = args.first() else {
+            return "undefined".to_string();
+        };
+        let Some((from, to)) = conversion.needed() else {
+            return self.expr(inner, level);
+        };
+        if self.is_output(whole) {
+            return self.lifted(whole, level);
+        }
+        // `lookup(m, k, null)` is tested on the element itself: `m[k] === undefined ? ...`.
+        let element = match inner {
+            Expr::Call { name, args } if name == "lookup" && conversion.nullable => args
+                .get(..2)
+                .filter(|_| matches!(args.get(2), Some(Expr::Null)))
+                .map(|head| Expr::Call {
+                    name: name.clone(),
+                    args: head.to_vec(),
+                }),
+            _ => None,
+        };
+        let value = self.operand(element.as_ref().unwrap_or(inner), level);
+        let converted = match (from, to) {
+            (ScalarType::String, ScalarType::Number) => format!("Number({value})"),
+            // go-cty reads exactly "true"/"1" as true ("false"/"0" as false).
+            (ScalarType::String, ScalarType::Bool) => {
+                format!("[\"true\", \"1\"].includes({value})")
+            }
+            _ => format!("String({value})"),
+        };
+        if conversion.nullable {
+            format!("({value} === undefined ? undefined : {converted})")
+        } else {
+            converted
         }
     }
 

@@ -166,8 +166,8 @@ pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<D
     (program, diagnostics)
 }
 
-/// Each component program's variables whose type literals can be converted to, by folder.
-type DeclaredInputs = Vec<(String, Vec<(String, ValueType)>)>;
+/// Each component program's variable types, by folder.
+type DeclaredInputs = Vec<(String, Vec<(String, ConfigType)>)>;
 
 fn declared_input_types(components: &[ComponentProgram]) -> DeclaredInputs {
     components
@@ -179,7 +179,7 @@ fn declared_input_types(components: &[ComponentProgram]) -> DeclaredInputs {
                 .iter()
                 .filter_map(|node| match &node.kind {
                     super::NodeKind::Config(config) => {
-                        value_type(&config.effective_type()).map(|ty| (config.key.clone(), ty))
+                        Some((config.key.clone(), config.effective_type()))
                     }
                     _ => None,
                 })
@@ -189,12 +189,16 @@ fn declared_input_types(components: &[ComponentProgram]) -> DeclaredInputs {
         .collect()
 }
 
-/// Literal module arguments converted to the type their variable declares (`port = 3306` for a
-/// `string` variable is `"3306"`), as Terraform converts them; the typed component inputs accept
-/// only the converted value.
+/// Module arguments converted to the type their variable declares, as Terraform converts them:
+/// literals (`port = 3306` for a `string` variable is `"3306"`, also inside lists and objects), and
+/// values whose type is known to differ (`var.port` of type `number` is its decimal text). The
+/// typed component inputs accept only the converted value.
 fn coerce_component_inputs(program: &mut Program, declared: &DeclaredInputs) {
-    for node in &mut program.nodes {
-        let super::NodeKind::Component(component) = &mut node.kind else {
+    for id in 0..program.nodes.len() {
+        let Some(node) = program.nodes.get(id) else {
+            continue;
+        };
+        let super::NodeKind::Component(component) = &node.kind else {
             continue;
         };
         let Some((_, types)) = declared
@@ -203,11 +207,33 @@ fn coerce_component_inputs(program: &mut Program, declared: &DeclaredInputs) {
         else {
             continue;
         };
-        for input in &mut component.inputs {
-            if let Some((_, ty)) = types.iter().find(|(key, _)| *key == input.name) {
-                let value = std::mem::replace(&mut input.value, super::Expr::Null);
-                input.value = super::coerce::coerce_literal(value, *ty);
-            }
+        let mut inputs = component.inputs.clone();
+        for input in &mut inputs {
+            let Some((_, ty)) = types.iter().find(|(key, _)| *key == input.name) else {
+                continue;
+            };
+            let value = std::mem::replace(&mut input.value, super::Expr::Null);
+            input.value = match value_type(ty) {
+                Some(value_type) => {
+                    let value = super::coerce::coerce_literal(value, value_type);
+                    match value_type {
+                        ValueType::Scalar(scalar) => {
+                            super::infer::convert_in(&program.nodes, &node.kind, value, scalar)
+                        }
+                        _ => value,
+                    }
+                }
+                None => {
+                    let mut value = value;
+                    super::config::convert_constant(&mut value, ty);
+                    value
+                }
+            };
+        }
+        if let Some(super::NodeKind::Component(component)) =
+            program.nodes.get_mut(id).map(|n| &mut n.kind)
+        {
+            component.inputs = inputs;
         }
     }
 }

@@ -52,7 +52,7 @@ pub(super) fn lower_variable(config: &mut ConfigVar, block: &Block, lowering: &m
 /// Terraform converts a default to the variable's type: `100` in a `map(string)` is `"100"`,
 /// `"true"` in a `bool` is `true`. Constants are converted here so every language sees values
 /// of the declared type; anything else is left as it is.
-fn convert_constant(value: &mut Expr, ty: &ConfigType) {
+pub(super) fn convert_constant(value: &mut Expr, ty: &ConfigType) {
     match (ty, &mut *value) {
         (ConfigType::String, Expr::Number(n)) => *value = Expr::String(n.clone()),
         (ConfigType::String, Expr::Bool(b)) => *value = Expr::String(b.to_string()),

@@ -8,12 +8,14 @@ mod component;
 mod config;
 mod expr;
 pub mod functions;
+mod infer;
 mod lower;
 mod order;
 mod provider;
 mod resource;
 
 use crate::diagnostics::SourceSpan;
+use crate::mapping::ScalarType;
 use std::collections::BTreeSet;
 
 pub use component::lower_example;
@@ -274,6 +276,28 @@ pub enum Intrinsic {
     StringAsset,
     /// The only element of a list of zero or one (a dynamic block for a max-items-one field).
     SingleOrNone,
+    /// Terraform's automatic conversion of a value to the primitive type of the field it is given to.
+    Convert(Conversion),
+}
+
+/// A primitive conversion Terraform performs implicitly (a `string` variable into a number field,
+/// a number into a string field). PCL converts implicitly too; the typed SDKs need it written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Conversion {
+    /// The value's type; `None` while it is not known (the value is emitted as it is).
+    pub from: Option<ScalarType>,
+    pub to: ScalarType,
+    /// The value may be null (a `lookup` with a null default, an input defaulting to null): null stays null.
+    pub nullable: bool,
+}
+
+impl Conversion {
+    /// The conversion to write, if any: a known type that differs from the field's.
+    pub fn needed(&self) -> Option<(ScalarType, ScalarType)> {
+        self.from
+            .filter(|from| *from != self.to)
+            .map(|from| (from, self.to))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -220,7 +220,7 @@ impl Expr {
         }
     }
 
-    fn children_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+    pub(super) fn children_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
         match self {
             Expr::Template(parts) => template_children_mut(parts, f),
             Expr::List(items) => items.iter_mut().for_each(f),

@@ -4,6 +4,7 @@
 
 use super::coerce::coerce_literal;
 use super::expr::ExprLowering;
+use super::infer::pending_conversion;
 use super::lower::{comment_lines, range_kind};
 use super::{
     Expr, ForExpr, Intrinsic, Invoke, NodeId, ObjectKey, Property, Range, Resource,
@@ -594,7 +595,8 @@ fn report_no_equivalent(
 }
 
 /// An attribute's value, with literals converted to the field's type where the data knows it
-/// (`port = "80"` → 80; see `coerce.rs`).
+/// (`port = "80"` → 80; see `coerce.rs`), and other values marked for the conversion their type
+/// may need (see `infer.rs`).
 fn lower_field_value(
     value: &Expression,
     field: Option<&FieldMapping>,
@@ -602,7 +604,7 @@ fn lower_field_value(
 ) -> Expr {
     let lowered = lower_field_shape(value, field, lowering);
     match field.and_then(|f| f.value_type) {
-        Some(value_type) => coerce_literal(lowered, value_type),
+        Some(value_type) => pending_conversion(coerce_literal(lowered, value_type), value_type),
         None => lowered,
     }
 }

@@ -1,0 +1,515 @@
+//! Terraform's automatic conversion of non-literal values, directed by the type of the field they are
+//! given to: `from_port = each.value.from_port` where `each.value` comes from a `list(map(string))`
+//! variable is a string that Terraform converts to the number field's type; a `number` variable in a
+//! string field is its decimal text. The typed SDKs only accept the converted value.
+//!
+//! Lowering marks every non-literal value of a primitive field with a pending [`Conversion`] (see
+//! [`pending_conversion`]); once the whole module is lowered, [`resolve_conversions`] infers the value's
+//! type and keeps the conversion only where the type is known for certain and differs from the field's.
+//! The inference is deliberately small and conservative: anything it is not sure of is unknown, and an
+//! unknown value is never converted.
+
+use super::{
+    BinaryOp, ConfigType, Conversion, Expr, ForExpr, Intrinsic, Node, NodeId, NodeKind, ObjectKey,
+    Range, RangeField, Step, UnaryOp,
+};
+use crate::mapping::{ScalarType, ValueType};
+use std::collections::HashMap;
+
+/// Deeper expressions are not looked into (the lowering already bounds nesting; this bounds the walk
+/// through locals that refer to locals).
+const MAX_DEPTH: usize = 64;
+
+/// A field's value marked for conversion to the field's type once the module's types are known.
+/// Literals are already converted (`coerce.rs`); null and placeholders need nothing.
+pub(super) fn pending_conversion(expr: Expr, to: ValueType) -> Expr {
+    match (to, expr) {
+        (ValueType::Scalar(scalar), expr) => mark(expr, scalar),
+        (ValueType::List(scalar), Expr::List(items)) => {
+            Expr::List(items.into_iter().map(|item| mark(item, scalar)).collect())
+        }
+        (ValueType::Map(scalar), Expr::Object(entries)) => Expr::Object(
+            entries
+                .into_iter()
+                .map(|(key, value)| (key, mark(value, scalar)))
+                .collect(),
+        ),
+        (_, other) => other,
+    }
+}
+
+fn mark(expr: Expr, to: ScalarType) -> Expr {
+    match expr {
+        Expr::Null
+        | Expr::Bool(_)
+        | Expr::Number(_)
+        | Expr::String(_)
+        | Expr::List(_)
+        | Expr::Object(_)
+        | Expr::Unsupported(_) => expr,
+        other => Expr::Intrinsic(
+            Intrinsic::Convert(Conversion {
+                from: None,
+                to,
+                nullable: false,
+            }),
+            vec![other],
+        ),
+    }
+}
+
+/// Resolves the pending conversions in every node of a module: converted where the value's type is
+/// known and differs from the field's, otherwise the value as it is.
+pub(super) fn resolve_conversions(nodes: &mut [Node]) {
+    let mut resolved: Vec<(NodeId, NodeKind)> = Vec::new();
+    {
+        let types = Types::new(nodes);
+        for (id, node) in nodes.iter().enumerate() {
+            let mut kind = node.kind.clone();
+            let mut scope = Scope::for_node(&types, &kind);
+            let mut changed = false;
+            for_each_expr_mut(&mut kind, &mut |expr| {
+                changed |= types.resolve(expr, &mut scope, 0);
+            });
+            if changed {
+                resolved.push((id, kind));
+            }
+        }
+    }
+    for (id, kind) in resolved {
+        if let Some(node) = nodes.get_mut(id) {
+            node.kind = kind;
+        }
+    }
+}
+
+/// Wraps `value` in the conversion to `to` where its type in `nodes` is known to differ (a module
+/// argument given to a typed component input).
+pub(super) fn convert_in(nodes: &[Node], owner: &NodeKind, value: Expr, to: ScalarType) -> Expr {
+    let types = Types::new(nodes);
+    let mut scope = Scope::for_node(&types, owner);
+    let mut value = mark(value, to);
+    types.resolve(&mut value, &mut scope, 0);
+    value
+}
+
+/// The expressions of a node that are given to typed fields.
+fn for_each_expr_mut(kind: &mut NodeKind, f: &mut dyn FnMut(&mut Expr)) {
+    let properties = match kind {
+        NodeKind::Resource(resource) => &mut resource.properties,
+        NodeKind::Invoke(invoke) => &mut invoke.arguments,
+        NodeKind::Component(component) => &mut component.inputs,
+        NodeKind::Config(_) | NodeKind::Local(_) | NodeKind::Output(_) => return,
+    };
+    for property in properties {
+        f(&mut property.value);
+    }
+}
+
+/// The types bound inside an expression: `for` variables, and `count.index` / `each.*` of the node.
+#[derive(Default)]
+struct Scope {
+    vars: Vec<(String, ConfigType)>,
+    key: Option<ConfigType>,
+    value: Option<ConfigType>,
+    index: bool,
+}
+
+impl Scope {
+    fn for_node(types: &Types, kind: &NodeKind) -> Scope {
+        let range = match kind {
+            NodeKind::Resource(resource) => resource.options.range.as_ref(),
+            NodeKind::Invoke(invoke) => invoke.range.as_ref(),
+            NodeKind::Component(component) => component.options.range.as_ref(),
+            _ => None,
+        };
+        let mut scope = Scope::default();
+        match range {
+            Some(Range::Count(_)) => scope.index = true,
+            Some(Range::ForEach(collection)) => {
+                let (key, value) =
+                    types.elements(&types.infer(collection, &mut Scope::default(), 0));
+                scope.key = Some(key);
+                scope.value = Some(value);
+            }
+            None => {}
+        }
+        scope
+    }
+
+    fn var(&self, name: &str) -> ConfigType {
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map_or(ConfigType::Any, |(_, ty)| ty.clone())
+    }
+}
+
+struct Types<'n> {
+    nodes: &'n [Node],
+    /// Locals' types, worked out once; `Any` while one is being worked out (a cycle).
+    locals: std::cell::RefCell<HashMap<NodeId, ConfigType>>,
+}
+
+impl<'n> Types<'n> {
+    fn new(nodes: &'n [Node]) -> Self {
+        Types {
+            nodes,
+            locals: std::cell::RefCell::new(HashMap::new()),
+        }
+    }
+
+    /// Resolves the pending conversions in `expr`; whether anything was resolved.
+    fn resolve(&self, expr: &mut Expr, scope: &mut Scope, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match expr {
+            Expr::Intrinsic(Intrinsic::Convert(Conversion { from: None, to, .. }), args) => {
+                let to = *to;
+                let inner = match args.pop() {
+                    Some(inner) if args.is_empty() => inner,
+                    _ => return false,
+                };
+                let mut inner = inner;
+                self.resolve(&mut inner, scope, depth + 1);
+                *expr = self.converted(inner, to, scope, depth);
+                true
+            }
+            Expr::For(for_expr) => {
+                let mut changed = self.resolve(&mut for_expr.collection, scope, depth + 1);
+                let pushed = self.bind_for(for_expr, scope, depth);
+                let ForExpr {
+                    key,
+                    value,
+                    condition,
+                    ..
+                } = &mut **for_expr;
+                for e in key
+                    .iter_mut()
+                    .chain(Some(value))
+                    .chain(condition.iter_mut())
+                {
+                    changed |= self.resolve(e, scope, depth + 1);
+                }
+                scope.vars.truncate(scope.vars.len().saturating_sub(pushed));
+                changed
+            }
+            other => {
+                let mut changed = false;
+                other.children_mut(&mut |child| changed |= self.resolve(child, scope, depth + 1));
+                changed
+            }
+        }
+    }
+
+    /// `value` as the field of type `to` receives it. A conditional converts each branch, so that a
+    /// null branch stays null.
+    fn converted(&self, value: Expr, to: ScalarType, scope: &mut Scope, depth: usize) -> Expr {
+        match value {
+            Expr::Conditional(condition, then, otherwise) => Expr::Conditional(
+                condition,
+                Box::new(self.converted(*then, to, scope, depth + 1)),
+                Box::new(self.converted(*otherwise, to, scope, depth + 1)),
+            ),
+            value => {
+                let from = scalar(&self.infer(&value, scope, depth + 1));
+                let convertible = matches!(
+                    (from, to),
+                    (
+                        Some(ScalarType::String),
+                        ScalarType::Number | ScalarType::Bool
+                    ) | (
+                        Some(ScalarType::Number | ScalarType::Bool),
+                        ScalarType::String
+                    )
+                );
+                if !convertible || is_literal(&value) {
+                    return value;
+                }
+                let nullable = self.may_be_null(&value, scope, depth + 1);
+                Expr::Intrinsic(
+                    Intrinsic::Convert(Conversion { from, to, nullable }),
+                    vec![value],
+                )
+            }
+        }
+    }
+
+    /// Binds a `for` expression's variables; how many were bound.
+    fn bind_for(&self, for_expr: &ForExpr, scope: &mut Scope, depth: usize) -> usize {
+        let (key, value) = self.elements(&self.infer(&for_expr.collection, scope, depth + 1));
+        let mut pushed = 1;
+        if let Some(key_var) = &for_expr.key_var {
+            scope.vars.push((key_var.clone(), key));
+            pushed += 1;
+        }
+        scope.vars.push((for_expr.value_var.clone(), value));
+        pushed
+    }
+
+    /// The key and element types of iterating a collection (`for`, `for_each`).
+    fn elements(&self, collection: &ConfigType) -> (ConfigType, ConfigType) {
+        match collection {
+            ConfigType::List(inner) => (ConfigType::Number, (**inner).clone()),
+            ConfigType::Map(inner) => (ConfigType::String, (**inner).clone()),
+            ConfigType::Object(fields) => (
+                ConfigType::String,
+                common(fields.iter().map(|(_, t)| t.clone())),
+            ),
+            _ => (ConfigType::Any, ConfigType::Any),
+        }
+    }
+
+    /// The type of `expr`, where it is known for certain; `Any` otherwise.
+    fn infer(&self, expr: &Expr, scope: &mut Scope, depth: usize) -> ConfigType {
+        if depth > MAX_DEPTH {
+            return ConfigType::Any;
+        }
+        let next = depth + 1;
+        match expr {
+            Expr::String(_) | Expr::Template(_) | Expr::Builtin(_) => ConfigType::String,
+            Expr::Number(_) => ConfigType::Number,
+            Expr::Bool(_) => ConfigType::Bool,
+            Expr::Null | Expr::Unsupported(_) | Expr::Splat(..) => ConfigType::Any,
+            Expr::List(items) => ConfigType::List(Box::new(common(
+                items.iter().map(|i| self.infer(i, scope, next)),
+            ))),
+            Expr::Object(entries) => {
+                let mut fields = Vec::new();
+                for (key, value) in entries {
+                    let ObjectKey::Name(name) = key else {
+                        return ConfigType::Any;
+                    };
+                    fields.push((name.clone(), self.infer(value, scope, next)));
+                }
+                ConfigType::Object(fields)
+            }
+            Expr::Ref { node, path } => {
+                let base = self.node_type(*node, next);
+                self.steps(base, path)
+            }
+            Expr::Access(base, path) => {
+                let base = self.infer(base, scope, next);
+                self.steps(base, path)
+            }
+            Expr::Var(name) => scope.var(name),
+            Expr::Range(field) => match field {
+                RangeField::Index if scope.index => ConfigType::Number,
+                RangeField::Key => scope.key.clone().unwrap_or(ConfigType::Any),
+                RangeField::Value => scope.value.clone().unwrap_or(ConfigType::Any),
+                RangeField::Index => ConfigType::Any,
+            },
+            Expr::Unary(UnaryOp::Neg, _) => ConfigType::Number,
+            Expr::Unary(UnaryOp::Not, _) => ConfigType::Bool,
+            Expr::Binary(op, _, _) => match op {
+                BinaryOp::Add | BinaryOp::Sub | BinaryOp::Mul | BinaryOp::Div | BinaryOp::Mod => {
+                    ConfigType::Number
+                }
+                _ => ConfigType::Bool,
+            },
+            Expr::Conditional(_, then, otherwise) => {
+                match (&**then, &**otherwise) {
+                    // A null branch takes the other branch's type.
+                    (Expr::Null, other) | (other, Expr::Null) => self.infer(other, scope, next),
+                    (a, b) => {
+                        let a = self.infer(a, scope, next);
+                        let b = self.infer(b, scope, next);
+                        common([a, b].into_iter())
+                    }
+                }
+            }
+            Expr::Call { name, args } => self.call(name, args, scope, next),
+            Expr::Intrinsic(Intrinsic::Convert(conversion), _) if conversion.from.is_some() => {
+                scalar_type(conversion.to)
+            }
+            Expr::Intrinsic(..) => ConfigType::Any,
+            Expr::For(for_expr) => {
+                let pushed = self.bind_for(for_expr, scope, next);
+                let value = self.infer(&for_expr.value, scope, next);
+                scope.vars.truncate(scope.vars.len().saturating_sub(pushed));
+                match (&for_expr.key, for_expr.grouping) {
+                    (None, _) => ConfigType::List(Box::new(value)),
+                    (Some(_), false) => ConfigType::Map(Box::new(value)),
+                    (Some(_), true) => ConfigType::Map(Box::new(ConfigType::List(Box::new(value)))),
+                }
+            }
+        }
+    }
+
+    /// Result types of the built-in functions whose result type does not depend on a guess.
+    fn call(&self, name: &str, args: &[Expr], scope: &mut Scope, depth: usize) -> ConfigType {
+        let arg = |i: usize, scope: &mut Scope| {
+            args.get(i)
+                .map_or(ConfigType::Any, |a| self.infer(a, scope, depth))
+        };
+        match name {
+            "tostring" | "format" | "join" | "lower" | "upper" | "title" | "trimspace" | "trim"
+            | "trimprefix" | "trimsuffix" | "chomp" | "replace" | "substr" | "strrev"
+            | "indent" | "jsonencode" | "yamlencode" | "base64encode" | "base64decode"
+            | "base64gzip" | "textencodebase64" | "textdecodebase64" | "urlencode" | "md5"
+            | "sha1" | "sha256" | "sha512" | "base64sha256" | "base64sha512" | "uuid"
+            | "uuidv5" | "cidrhost" | "cidrnetmask" | "cidrsubnet" | "formatdate" | "timestamp"
+            | "timeadd" | "file" | "filebase64" | "templatefile" | "basename" | "dirname"
+            | "abspath" | "pathexpand" | "bcrypt" | "filemd5" | "filesha1" | "filesha256"
+            | "filesha512" | "filebase64sha256" | "filebase64sha512" => ConfigType::String,
+            "tonumber" | "length" | "parseint" | "abs" | "ceil" | "floor" | "log" | "pow"
+            | "signum" | "max" | "min" | "sum" | "index" | "timecmp" => ConfigType::Number,
+            "tobool" | "contains" | "can" | "alltrue" | "anytrue" | "startswith" | "endswith"
+            | "strcontains" | "fileexists" | "issensitive" => ConfigType::Bool,
+            "split" | "keys" | "formatlist" | "cidrsubnets" | "fileset" => {
+                ConfigType::List(Box::new(ConfigType::String))
+            }
+            "values" => match arg(0, scope) {
+                ConfigType::Map(inner) => ConfigType::List(inner),
+                _ => ConfigType::Any,
+            },
+            // The element of a typed collection; a default of another type makes it unknown.
+            "lookup" => {
+                let element = match arg(0, scope) {
+                    ConfigType::Map(inner) => *inner,
+                    _ => ConfigType::Any,
+                };
+                match args.get(2) {
+                    None | Some(Expr::Null) => element,
+                    Some(_) => common([element, arg(2, scope)].into_iter()),
+                }
+            }
+            "element" => match arg(0, scope) {
+                ConfigType::List(inner) => *inner,
+                _ => ConfigType::Any,
+            },
+            "tolist" | "toset" | "distinct" | "reverse" | "sort" | "compact" | "nonsensitive"
+            | "sensitive" => arg(0, scope),
+            "coalesce" => common((0..args.len()).map(|i| arg(i, scope))),
+            _ => ConfigType::Any,
+        }
+    }
+
+    /// The type of a declaration's value.
+    fn node_type(&self, id: NodeId, depth: usize) -> ConfigType {
+        match self.nodes.get(id).map(|n| &n.kind) {
+            Some(NodeKind::Config(config)) => config.effective_type(),
+            Some(NodeKind::Local(value)) => {
+                if let Some(known) = self.locals.borrow().get(&id) {
+                    return known.clone();
+                }
+                self.locals.borrow_mut().insert(id, ConfigType::Any);
+                let ty = self.infer(value, &mut Scope::default(), depth);
+                self.locals.borrow_mut().insert(id, ty.clone());
+                ty
+            }
+            _ => ConfigType::Any,
+        }
+    }
+
+    /// `ty` after attribute and index steps.
+    fn steps(&self, ty: ConfigType, path: &[Step]) -> ConfigType {
+        let mut ty = ty;
+        for step in path {
+            ty = match (step, ty) {
+                (Step::Index(_), ConfigType::List(inner) | ConfigType::Map(inner))
+                | (Step::Attr(_), ConfigType::Map(inner)) => *inner,
+                (Step::Attr(name), ConfigType::Object(fields)) => fields
+                    .into_iter()
+                    .find(|(field, _)| field == name)
+                    .map_or(ConfigType::Any, |(_, t)| t),
+                (Step::Index(Expr::String(name)), ConfigType::Object(fields)) => fields
+                    .into_iter()
+                    .find(|(field, _)| field == name)
+                    .map_or(ConfigType::Any, |(_, t)| t),
+                _ => return ConfigType::Any,
+            };
+        }
+        ty
+    }
+
+    /// Whether `expr` may be null where its type is otherwise known: a `lookup` with a null default,
+    /// a whole input that defaults to null, an object attribute (it may be `optional`), or a local
+    /// that is one of these.
+    fn may_be_null(&self, expr: &Expr, scope: &mut Scope, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        let next = depth + 1;
+        match expr {
+            Expr::Null => true,
+            Expr::Call { name, args } if name == "lookup" => args
+                .get(2)
+                .is_some_and(|d| self.may_be_null(d, scope, next)),
+            Expr::Conditional(_, a, b) => {
+                self.may_be_null(a, scope, next) || self.may_be_null(b, scope, next)
+            }
+            Expr::Ref { node, path } => match self.nodes.get(*node).map(|n| &n.kind) {
+                Some(NodeKind::Config(config)) if path.is_empty() => {
+                    matches!(config.default, Some(Expr::Null))
+                }
+                Some(NodeKind::Config(config)) => {
+                    through_object_field(config.effective_type(), path)
+                }
+                Some(NodeKind::Local(value)) if path.is_empty() => {
+                    self.may_be_null(value, &mut Scope::default(), next)
+                }
+                Some(NodeKind::Local(_)) => through_object_field(self.node_type(*node, next), path),
+                _ => false,
+            },
+            Expr::Access(base, path) => {
+                let base = self.infer(base, scope, next);
+                through_object_field(base, path)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether `path` takes an attribute of an object type on the way (which may be `optional`).
+fn through_object_field(ty: ConfigType, path: &[Step]) -> bool {
+    let mut ty = ty;
+    for step in path {
+        ty = match (step, ty) {
+            (Step::Index(_), ConfigType::List(inner) | ConfigType::Map(inner))
+            | (Step::Attr(_), ConfigType::Map(inner)) => *inner,
+            (Step::Attr(_) | Step::Index(Expr::String(_)), ConfigType::Object(_)) => return true,
+            _ => return false,
+        };
+    }
+    false
+}
+
+fn is_literal(expr: &Expr) -> bool {
+    matches!(
+        expr,
+        Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_)
+    )
+}
+
+/// The one type all of `types` share; `Any` when they differ or there are none.
+fn common(mut types: impl Iterator<Item = ConfigType>) -> ConfigType {
+    let Some(first) = types.next() else {
+        return ConfigType::Any;
+    };
+    for ty in types {
+        if ty != first {
+            return ConfigType::Any;
+        }
+    }
+    first
+}
+
+fn scalar(ty: &ConfigType) -> Option<ScalarType> {
+    match ty {
+        ConfigType::String => Some(ScalarType::String),
+        ConfigType::Number => Some(ScalarType::Number),
+        ConfigType::Bool => Some(ScalarType::Bool),
+        _ => None,
+    }
+}
+
+fn scalar_type(scalar: ScalarType) -> ConfigType {
+    match scalar {
+        ScalarType::String => ConfigType::String,
+        ScalarType::Number => ConfigType::Number,
+        ScalarType::Bool => ConfigType::Bool,
+    }
+}

@@ -93,13 +93,15 @@ pub(super) fn convert_in(nodes: &[Node], owner: &NodeKind, value: Expr, to: Scal
     value
 }
 
-/// The expressions of a node that are given to typed fields.
+/// The expressions of a node that are given to typed fields or function parameters.
 fn for_each_expr_mut(kind: &mut NodeKind, f: &mut dyn FnMut(&mut Expr)) {
     let properties = match kind {
         NodeKind::Resource(resource) => &mut resource.properties,
         NodeKind::Invoke(invoke) => &mut invoke.arguments,
         NodeKind::Component(component) => &mut component.inputs,
-        NodeKind::Config(_) | NodeKind::Local(_) | NodeKind::Output(_) => return,
+        NodeKind::Local(value) => return f(value),
+        NodeKind::Output(output) => return f(&mut output.value),
+        NodeKind::Config(_) => return,
     };
     for property in properties {
         f(&mut property.value);
@@ -199,6 +201,16 @@ impl<'n> Types<'n> {
             other => {
                 let mut changed = false;
                 other.children_mut(&mut |child| changed |= self.resolve(child, scope, depth + 1));
+                if let Expr::Call { name, args } = other {
+                    for (index, arg) in args.iter_mut().enumerate() {
+                        let Some(to) = parameter_type(name, index) else {
+                            continue;
+                        };
+                        let value = std::mem::replace(arg, Expr::Null);
+                        *arg = self.converted(value, to, scope, depth);
+                        changed |= matches!(arg, Expr::Intrinsic(Intrinsic::Convert(_), _));
+                    }
+                }
                 changed
             }
         }
@@ -316,7 +328,7 @@ impl<'n> Types<'n> {
                     (a, b) => {
                         let a = self.infer(a, scope, next);
                         let b = self.infer(b, scope, next);
-                        common([a, b].into_iter())
+                        unify([a, b].into_iter())
                     }
                 }
             }
@@ -373,7 +385,7 @@ impl<'n> Types<'n> {
                 };
                 match args.get(2) {
                     None | Some(Expr::Null) => element,
-                    Some(_) => common([element, arg(2, scope)].into_iter()),
+                    Some(_) => unify([element, arg(2, scope)].into_iter()),
                 }
             }
             "element" => match arg(0, scope) {
@@ -382,7 +394,7 @@ impl<'n> Types<'n> {
             },
             "tolist" | "toset" | "distinct" | "reverse" | "sort" | "compact" | "nonsensitive"
             | "sensitive" => arg(0, scope),
-            "coalesce" => common((0..args.len()).map(|i| arg(i, scope))),
+            "coalesce" => unify((0..args.len()).map(|i| arg(i, scope))),
             _ => ConfigType::Any,
         }
     }
@@ -477,6 +489,38 @@ fn through_object_field(ty: ConfigType, path: &[Step]) -> bool {
     false
 }
 
+/// The primitive type of a built-in function's parameter, where Terraform converts the argument to it
+/// (`cidrsubnet(prefix, newbits, netnum)`: numbers).
+fn parameter_type(function: &str, index: usize) -> Option<ScalarType> {
+    let number = match (function, index) {
+        ("cidrsubnet", 1 | 2)
+        | ("cidrhost", 1)
+        | ("cidrsubnets", 1..)
+        | ("substr", 1 | 2)
+        | ("pow" | "log", 0 | 1)
+        | ("abs" | "ceil" | "floor" | "signum", 0)
+        | ("max" | "min", _)
+        | ("range", _)
+        | ("chunklist", 1)
+        | ("indent", 0)
+        | ("parseint", 1) => true,
+        ("cidrsubnet" | "cidrhost" | "cidrnetmask" | "cidrsubnets", 0)
+        | ("join" | "split", 0)
+        | ("split", 1)
+        | ("replace", 0..=2)
+        | ("lower" | "upper" | "title" | "trimspace" | "chomp" | "strrev", 0)
+        | ("trimprefix" | "trimsuffix" | "trim" | "startswith" | "endswith", 0 | 1)
+        | ("parseint", 0)
+        | ("indent", 1) => false,
+        _ => return None,
+    };
+    Some(if number {
+        ScalarType::Number
+    } else {
+        ScalarType::String
+    })
+}
+
 fn is_literal(expr: &Expr) -> bool {
     matches!(
         expr,
@@ -497,6 +541,22 @@ fn common(mut types: impl Iterator<Item = ConfigType>) -> ConfigType {
     first
 }
 
+/// The type Terraform gives a value that is one of `types` (conditional branches, a `lookup` default):
+/// the same type, or `string` for a mix of strings with numbers or bools, which convert to it.
+fn unify(types: impl Iterator<Item = ConfigType>) -> ConfigType {
+    let types: Vec<ConfigType> = types.collect();
+    let all_primitive = types.iter().all(|t| {
+        matches!(
+            t,
+            ConfigType::String | ConfigType::Number | ConfigType::Bool
+        )
+    });
+    if all_primitive && types.contains(&ConfigType::String) {
+        return ConfigType::String;
+    }
+    common(types.into_iter())
+}
+
 fn scalar(ty: &ConfigType) -> Option<ScalarType> {
     match ty {
         ConfigType::String => Some(ScalarType::String),
@@ -511,5 +571,155 @@ fn scalar_type(scalar: ScalarType) -> ConfigType {
         ScalarType::String => ConfigType::String,
         ScalarType::Number => ConfigType::Number,
         ScalarType::Bool => ConfigType::Bool,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cache::MappingCache;
+    use crate::input::Example;
+    use crate::model::{lower_example, Program};
+
+    fn lower(text: &str) -> Program {
+        let example = Example::single("test", "main.tf", text);
+        lower_example(&example, &MappingCache::builtin()).0
+    }
+
+    /// The value of property `name` of the resource at `address`.
+    fn property(program: &Program, address: &str, name: &str) -> Expr {
+        let node = program.nodes.iter().find(|n| n.address == address);
+        match node.map(|n| &n.kind) {
+            Some(NodeKind::Resource(resource)) => resource
+                .properties
+                .iter()
+                .find(|p| p.name == name)
+                .map_or(Expr::Unsupported(format!("no {name}")), |p| p.value.clone()),
+            _ => Expr::Unsupported(format!("no {address}")),
+        }
+    }
+
+    fn conversion(expr: &Expr) -> Option<Conversion> {
+        match expr {
+            Expr::Intrinsic(Intrinsic::Convert(c), _) => Some(*c),
+            _ => None,
+        }
+    }
+
+    const RULES: &str = r#"
+variable "rules" {
+  type = list(map(string))
+}
+variable "port" {
+  type = number
+}
+variable "on" {
+  type = bool
+}
+variable "loose" {
+  default = null
+}
+"#;
+
+    #[test]
+    fn strings_from_typed_collections_convert_to_number_fields() {
+        let program = lower(&format!(
+            r#"{RULES}
+resource "aws_network_acl_rule" "r" {{
+  count          = length(var.rules)
+  network_acl_id = "acl"
+  rule_number    = count.index
+  egress         = false
+  protocol       = "tcp"
+  rule_action    = "allow"
+  from_port      = var.rules[count.index]["from_port"]
+  to_port        = lookup(var.rules[count.index], "to_port", null)
+  icmp_code      = var.loose
+}}"#
+        ));
+        let from = conversion(&property(&program, "aws_network_acl_rule.r", "fromPort"));
+        assert_eq!(
+            from,
+            Some(Conversion {
+                from: Some(ScalarType::String),
+                to: ScalarType::Number,
+                nullable: false
+            })
+        );
+        let to = conversion(&property(&program, "aws_network_acl_rule.r", "toPort"));
+        assert_eq!(to.map(|c| c.nullable), Some(true));
+        // Numbers already: left alone; an untyped variable is never converted.
+        for name in ["ruleNumber", "icmpCode"] {
+            let value = property(&program, "aws_network_acl_rule.r", name);
+            assert_eq!(conversion(&value), None, "{name}: {value:?}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_bools_convert_to_string_fields_through_for_each_and_locals() {
+        let program = lower(&format!(
+            r#"{RULES}
+locals {{
+  by_name = {{ for r in var.rules : r["name"] => r }}
+}}
+resource "aws_s3_bucket" "b" {{
+  for_each = local.by_name
+  bucket   = each.key
+  tags = {{
+    port   = var.port
+    on     = var.on
+    name   = each.value["name"]
+    either = var.on ? var.port : null
+  }}
+}}"#
+        ));
+        let Expr::Object(tags) = property(&program, "aws_s3_bucket.b", "tags") else {
+            panic!("tags is not an object")
+        };
+        let tag = |key: &str| {
+            tags.iter()
+                .find(|(k, _)| *k == ObjectKey::Name(key.into()))
+                .map(|(_, v)| v.clone())
+                .unwrap_or(Expr::Null)
+        };
+        assert_eq!(
+            conversion(&tag("port")).and_then(|c| c.needed()),
+            Some((ScalarType::Number, ScalarType::String))
+        );
+        assert_eq!(
+            conversion(&tag("on")).and_then(|c| c.needed()),
+            Some((ScalarType::Bool, ScalarType::String))
+        );
+        assert_eq!(conversion(&tag("name")), None);
+        // A conditional converts its branches: null stays null.
+        let Expr::Conditional(_, then, otherwise) = tag("either") else {
+            panic!("not a conditional: {:?}", tag("either"))
+        };
+        assert!(conversion(&then).is_some());
+        assert_eq!(*otherwise, Expr::Null);
+        assert_eq!(
+            conversion(&property(&program, "aws_s3_bucket.b", "bucket")),
+            None
+        );
+    }
+
+    #[test]
+    fn terraform_unifies_strings_with_numbers_and_bools() {
+        assert_eq!(
+            unify([ConfigType::String, ConfigType::Number].into_iter()),
+            ConfigType::String
+        );
+        assert_eq!(
+            unify([ConfigType::Bool, ConfigType::Number].into_iter()),
+            ConfigType::Any
+        );
+        assert_eq!(
+            unify([ConfigType::String, ConfigType::Any].into_iter()),
+            ConfigType::Any
+        );
+        assert_eq!(
+            unify([ConfigType::Number, ConfigType::Number].into_iter()),
+            ConfigType::Number
+        );
     }
 }

@@ -13,7 +13,7 @@ use super::{
     BinaryOp, ConfigType, Conversion, Expr, ForExpr, Intrinsic, Node, NodeId, NodeKind, ObjectKey,
     Range, RangeField, Step, UnaryOp,
 };
-use crate::mapping::{ScalarType, ValueType};
+use crate::mapping::{property_name, FieldMapping, ScalarType, ValueType};
 use std::collections::HashMap;
 
 /// Deeper expressions are not looked into (the lowering already bounds nesting; this bounds the walk
@@ -58,12 +58,16 @@ fn mark(expr: Expr, to: ScalarType) -> Expr {
     }
 }
 
+/// The mapped fields of resource and data-source nodes, for the types of their attributes.
+pub(super) type NodeFields<'m> = HashMap<NodeId, &'m HashMap<String, FieldMapping>>;
+
 /// Resolves the pending conversions in every node of a module: converted where the value's type is
 /// known and differs from the field's, otherwise the value as it is.
-pub(super) fn resolve_conversions(nodes: &mut [Node]) {
+pub(super) fn resolve_conversions(nodes: &mut [Node], fields: &NodeFields) {
     let mut resolved: Vec<(NodeId, NodeKind)> = Vec::new();
     {
-        let types = Types::new(nodes);
+        let mut types = Types::new(nodes);
+        types.fields = fields.clone();
         for (id, node) in nodes.iter().enumerate() {
             let mut kind = node.kind.clone();
             let mut scope = Scope::for_node(&types, &kind);
@@ -85,6 +89,7 @@ pub(super) fn resolve_conversions(nodes: &mut [Node]) {
 
 /// Wraps `value` in the conversion to `to` where its type in `nodes` is known to differ (a module
 /// argument given to a typed component input).
+/// Resource attributes are not typed here: the module's mapping is not at hand any more.
 pub(super) fn convert_in(nodes: &[Node], owner: &NodeKind, value: Expr, to: ScalarType) -> Expr {
     let types = Types::new(nodes);
     let mut scope = Scope::for_node(&types, owner);
@@ -150,6 +155,8 @@ impl Scope {
 
 struct Types<'n> {
     nodes: &'n [Node],
+    /// Mapped fields of resource and data-source nodes.
+    fields: NodeFields<'n>,
     /// Locals' types, worked out once; `Any` while one is being worked out (a cycle).
     locals: std::cell::RefCell<HashMap<NodeId, ConfigType>>,
 }
@@ -158,6 +165,7 @@ impl<'n> Types<'n> {
     fn new(nodes: &'n [Node]) -> Self {
         Types {
             nodes,
+            fields: HashMap::new(),
             locals: std::cell::RefCell::new(HashMap::new()),
         }
     }
@@ -298,10 +306,13 @@ impl<'n> Types<'n> {
                 }
                 ConfigType::Object(fields)
             }
-            Expr::Ref { node, path } => {
-                let base = self.node_type(*node, next);
-                self.steps(base, path)
-            }
+            Expr::Ref { node, path } => match self.fields.get(node) {
+                Some(fields) => self.attribute_type(*node, fields, path),
+                None => {
+                    let base = self.node_type(*node, next);
+                    self.steps(base, path)
+                }
+            },
             Expr::Access(base, path) => {
                 let base = self.infer(base, scope, next);
                 self.steps(base, path)
@@ -416,6 +427,56 @@ impl<'n> Types<'n> {
         }
     }
 
+    /// The type of a resource's or data source's attribute, as far as the mapping's field types
+    /// (`cpu_core_count`: number) tell it.
+    fn attribute_type(
+        &self,
+        node: NodeId,
+        fields: &HashMap<String, FieldMapping>,
+        path: &[Step],
+    ) -> ConfigType {
+        let ranged = match self.nodes.get(node).map(|n| &n.kind) {
+            Some(NodeKind::Resource(resource)) => resource.options.range.is_some(),
+            Some(NodeKind::Invoke(invoke)) => invoke.range.is_some(),
+            _ => false,
+        };
+        let mut steps = path.iter().peekable();
+        if ranged && !matches!(steps.next(), Some(Step::Index(_))) {
+            return ConfigType::Any;
+        }
+        let mut level = fields;
+        let mut field: Option<&FieldMapping> = None;
+        while let Some(step) = steps.peek() {
+            match step {
+                Step::Attr(name) => {
+                    let found = level
+                        .iter()
+                        .filter(|(tf_name, f)| {
+                            property_name(tf_name, Some(f), |s| level.contains_key(s)) == *name
+                        })
+                        .min_by_key(|(tf_name, _)| *tf_name);
+                    let Some((_, found)) = found else {
+                        return ConfigType::Any;
+                    };
+                    level = &found.fields;
+                    field = Some(found);
+                }
+                // An element of a list block: its fields are the block's fields.
+                Step::Index(_) if field.is_some_and(|f| f.max_items_one == Some(false)) => {}
+                Step::Index(_) => break,
+            }
+            steps.next();
+        }
+        let ty = match field.and_then(|f| f.value_type) {
+            Some(ValueType::Scalar(s)) => scalar_type(s),
+            Some(ValueType::List(s)) => ConfigType::List(Box::new(scalar_type(s))),
+            Some(ValueType::Map(s)) => ConfigType::Map(Box::new(scalar_type(s))),
+            None => return ConfigType::Any,
+        };
+        let rest: Vec<Step> = steps.cloned().collect();
+        self.steps(ty, &rest)
+    }
+
     /// `ty` after attribute and index steps.
     fn steps(&self, ty: ConfigType, path: &[Step]) -> ConfigType {
         let mut ty = ty;
@@ -438,8 +499,8 @@ impl<'n> Types<'n> {
     }
 
     /// Whether `expr` may be null where its type is otherwise known: a `lookup` with a null default,
-    /// a whole input that defaults to null, an object attribute (it may be `optional`), or a local
-    /// that is one of these.
+    /// a whole input that defaults to null, an object attribute (it may be `optional`), a resource
+    /// attribute, or a local that is one of these.
     fn may_be_null(&self, expr: &Expr, scope: &mut Scope, depth: usize) -> bool {
         if depth > MAX_DEPTH {
             return true;
@@ -453,6 +514,8 @@ impl<'n> Types<'n> {
             Expr::Conditional(_, a, b) => {
                 self.may_be_null(a, scope, next) || self.may_be_null(b, scope, next)
             }
+            // An attribute of a resource or data source may be unset.
+            Expr::Ref { node, .. } if self.fields.contains_key(node) => true,
             Expr::Ref { node, path } => match self.nodes.get(*node).map(|n| &n.kind) {
                 Some(NodeKind::Config(config)) if path.is_empty() => {
                     matches!(config.default, Some(Expr::Null))
@@ -697,6 +760,44 @@ resource "aws_s3_bucket" "b" {{
         };
         assert!(conversion(&then).is_some());
         assert_eq!(*otherwise, Expr::Null);
+        assert_eq!(
+            conversion(&property(&program, "aws_s3_bucket.b", "bucket")),
+            None
+        );
+    }
+
+    #[test]
+    fn resource_attributes_are_typed_by_the_mapping_and_may_be_unset() {
+        let program = lower(
+            r#"
+resource "aws_lb_target_group" "web" {
+  name = "web"
+  port = 80
+}
+resource "aws_s3_bucket" "b" {
+  bucket = aws_lb_target_group.web.name
+  tags = {
+    port = aws_lb_target_group.web.port
+    arn  = aws_lb_target_group.web.arn
+  }
+}"#,
+        );
+        let Expr::Object(tags) = property(&program, "aws_s3_bucket.b", "tags") else {
+            panic!("tags is not an object")
+        };
+        let converted: Vec<Option<Conversion>> = tags.iter().map(|(_, v)| conversion(v)).collect();
+        assert_eq!(
+            converted,
+            vec![
+                Some(Conversion {
+                    from: Some(ScalarType::Number),
+                    to: ScalarType::String,
+                    nullable: true
+                }),
+                // Computed only: not in the mapping's field types, so not known.
+                None
+            ]
+        );
         assert_eq!(
             conversion(&property(&program, "aws_s3_bucket.b", "bucket")),
             None

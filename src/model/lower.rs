@@ -357,7 +357,12 @@ pub fn lower_program(
         diagnostics.extend(reporter.diagnostics);
     }
 
-    super::infer::resolve_conversions(&mut nodes);
+    let node_fields: super::infer::NodeFields = decls
+        .values()
+        .filter(|d| matches!(d.kind, DeclKind::Resource | DeclKind::Data))
+        .filter_map(|d| d.fields().map(|f| (d.id, f)))
+        .collect();
+    super::infer::resolve_conversions(&mut nodes, &node_fields);
     let (nodes, order_diagnostics) = super::order::dependency_order(nodes);
     diagnostics.extend(order_diagnostics);
     (

@@ -178,11 +178,11 @@ impl<'n> Types<'n> {
         match expr {
             Expr::Intrinsic(Intrinsic::Convert(Conversion { from: None, to, .. }), args) => {
                 let to = *to;
-                let inner = match args.pop() {
-                    Some(inner) if args.is_empty() => inner,
+                // A marker wraps exactly one value (see `mark`).
+                let mut inner = match args.as_mut_slice() {
+                    [only] => std::mem::replace(only, Expr::Null),
                     _ => return false,
                 };
-                let mut inner = inner;
                 self.resolve(&mut inner, scope, depth + 1);
                 *expr = self.converted(inner, to, scope, depth);
                 true

@@ -100,6 +100,7 @@ fn emit_module(
     let mut emitter = Emitter {
         program,
         output_memo: RefCell::new(HashMap::new()),
+        counted_outputs_memo: RefCell::new(HashMap::new()),
         substitutions: Vec::new(),
         needs_not_implemented: false,
         needs_fs: false,
@@ -113,6 +114,7 @@ fn emit_module(
         needs_group_by: false,
         needs_path: false,
         needs_try: false,
+        needs_to_bool: false,
         used_classes: BTreeSet::new(),
     };
     let mut body = String::new();
@@ -189,6 +191,11 @@ fn emit_module(
     if emitter.needs_try {
         out.push_str(
             "/** Terraform's `try`: the first alternative that evaluates without an error. */\nfunction tryValues<T>(...alternatives: (() => T)[]): T {\n    for (const alternative of alternatives) {\n        try {\n            const value = alternative();\n            if (value !== undefined) {\n                return value;\n            }\n        } catch {\n            // fall through to the next alternative\n        }\n    }\n    throw new Error(\"no alternative of try() could be evaluated\");\n}\n\n/** Terraform's `can`: whether the expression evaluates without an error. */\nfunction canEvaluate(expression: () => unknown): boolean {\n    try {\n        expression();\n        return true;\n    } catch {\n        return false;\n    }\n}\n\n",
+        );
+    }
+    if emitter.needs_to_bool {
+        out.push_str(
+            "/** Terraform's `tobool`: a boolean or the string \"true\" or \"false\"; anything else is an error. */\nfunction toBool(value: unknown): boolean {\n    if (value === true || value === \"true\") {\n        return true;\n    }\n    if (value === false || value === \"false\") {\n        return false;\n    }\n    throw new Error(`cannot convert ${JSON.stringify(value)} to bool`);\n}\n\n",
         );
     }
     if emitter.needs_not_implemented {
@@ -308,6 +315,7 @@ pub fn package_identifier(package: &str) -> String {
 struct Emitter<'p> {
     program: &'p Program,
     output_memo: RefCell<HashMap<NodeId, bool>>,
+    counted_outputs_memo: RefCell<HashMap<NodeId, bool>>,
     /// While emitting inside an `apply`: output-valued expressions → the callback parameter names.
     substitutions: Vec<(Expr, String)>,
     needs_not_implemented: bool,
@@ -323,6 +331,7 @@ struct Emitter<'p> {
     needs_group_by: bool,
     needs_path: bool,
     needs_try: bool,
+    needs_to_bool: bool,
     /// Component classes this file instantiates (to import them).
     used_classes: BTreeSet<String>,
 }
@@ -426,7 +435,11 @@ impl Emitter<'_> {
                         let _ = writeln!(out, "export const {name} = {value};");
                     }
                     Mode::Component { .. } => {
-                        if !self.is_output(&output.value) || self.is_plain_input(&output.value) {
+                        if !self.is_output(&output.value)
+                            || self.is_plain_input(&output.value)
+                            || self.is_output_list(&output.value)
+                            || self.may_not_be_output(&output.value)
+                        {
                             value = format!("pulumi.output({value})");
                         }
                         let _ = writeln!(out, "this.{name} = {value};");
@@ -816,11 +829,14 @@ impl Emitter<'_> {
         found
     }
 
-    /// An output-valued expression, as an `Output` (a plain input is wrapped).
+    /// An output-valued expression, as an `Output` (a plain input is wrapped, a list of outputs
+    /// gathered).
     fn output_expr(&mut self, expr: &Expr, level: usize) -> String {
         let text = self.expr(expr, level);
         if self.is_plain_input(expr) {
             format!("pulumi.output({text})")
+        } else if self.is_output_list(expr) {
+            format!("pulumi.all({text})")
         } else {
             text
         }
@@ -830,9 +846,12 @@ impl Emitter<'_> {
     /// default), emitted as the `Input<T> | undefined` it is rather than as an `Output`; it is
     /// wrapped in `pulumi.output(...)` wherever an `Output` is needed.
     fn is_plain_input(&self, expr: &Expr) -> bool {
-        if !matches!(self.mode, Mode::Component { .. }) {
-            return false;
-        }
+        matches!(self.mode, Mode::Component { .. }) && self.may_be_undefined(expr)
+    }
+
+    /// Whether `expr` is a whole reference to a variable whose default is null: `undefined` when
+    /// not set, in a program (`config.get(...)`) as in a component.
+    fn may_be_undefined(&self, expr: &Expr) -> bool {
         let mut current = expr;
         // Through locals that are plain aliases; bounded, as a cycle of aliases is possible input.
         for _ in 0..=self.program.nodes.len() {
@@ -851,6 +870,84 @@ impl Emitter<'_> {
             }
         }
         false
+    }
+
+    /// Whether `expr` is a plain array of outputs: a splat over counted resources, modules or data
+    /// sources (`aws_subnet.a[*].id` is `a.map(item => item.id)`, an `Output<string>[]`), a
+    /// conditional choosing between such a list and a plain value, or a local holding one. It is
+    /// an input as it is; reading its values takes `pulumi.all`.
+    fn is_output_list(&self, expr: &Expr) -> bool {
+        // Bounded, as locals referring to each other are possible input.
+        self.is_output_list_within(expr, self.program.nodes.len())
+    }
+
+    fn is_output_list_within(&self, expr: &Expr, budget: usize) -> bool {
+        let Some(budget) = budget.checked_sub(1) else {
+            return false;
+        };
+        match expr {
+            Expr::Splat(source, steps) => match source.as_ref() {
+                Expr::Ref { node, path } => {
+                    path.is_empty() && !steps.is_empty() && self.is_counted_outputs(*node)
+                }
+                _ => false,
+            },
+            Expr::Ref { node, path } if path.is_empty() => {
+                match self.program.node(*node).map(|n| &n.kind) {
+                    Some(NodeKind::Local(value)) => self.is_output_list_within(value, budget),
+                    _ => false,
+                }
+            }
+            Expr::Conditional(cond, then, otherwise) if !self.is_output(cond) => {
+                let then_list = self.is_output_list_within(then, budget);
+                let otherwise_list = self.is_output_list_within(otherwise, budget);
+                (then_list || otherwise_list)
+                    && (then_list || !self.is_output(then))
+                    && (otherwise_list || !self.is_output(otherwise))
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a node is emitted as an array of output-valued objects: counted resources and
+    /// modules, and counted data sources whose count is known before deployment (otherwise the
+    /// results are one output of a list).
+    fn is_counted_outputs(&self, id: NodeId) -> bool {
+        if let Some(known) = self.counted_outputs_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against counts that refer to each other.
+        self.counted_outputs_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Resource(r)) => matches!(r.options.range, Some(Range::Count(_))),
+            Some(NodeKind::Component(c)) => matches!(c.options.range, Some(Range::Count(_))),
+            Some(NodeKind::Invoke(i)) => {
+                matches!(&i.range, Some(Range::Count(count)) if !self.is_output(count))
+            }
+            _ => false,
+        };
+        self.counted_outputs_memo.borrow_mut().insert(id, result);
+        result
+    }
+
+    /// Whether a conditional is emitted inside an `apply`: when its condition is an output, or when
+    /// one branch is a list of outputs and the other an output (their union is no `Input`).
+    fn is_lifted_conditional(&self, cond: &Expr, then: &Expr, otherwise: &Expr) -> bool {
+        let only_output = |e: &Expr| self.is_output(e) && !self.is_output_list(e);
+        self.is_output(cond)
+            || (self.is_output_list(then) && only_output(otherwise))
+            || (only_output(then) && self.is_output_list(otherwise))
+    }
+
+    /// Whether an output-valued expression may still be a plain value: a conditional not emitted
+    /// inside an `apply`, one of whose branches may be plain (or a list of outputs).
+    fn may_not_be_output(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Conditional(cond, then, otherwise) => {
+                !self.is_lifted_conditional(cond, then, otherwise)
+            }
+            _ => false,
+        }
     }
 
     fn node_is_output(&self, id: NodeId) -> bool {
@@ -892,6 +989,14 @@ impl Emitter<'_> {
     /// undefined, a map (whose index signature would shadow `apply`) or an untyped value is
     /// entered through `apply`, where the plain value's type is known.
     fn output_prefix_len(&self, node: NodeId, path: &[Step]) -> usize {
+        let whole = Expr::Ref {
+            node,
+            path: Vec::new(),
+        };
+        // A list of outputs is gathered whole (its elements need not all be outputs).
+        if !path.is_empty() && self.is_output_list(&whole) {
+            return 0;
+        }
         let Some(NodeKind::Config(config)) = self.program.node(node).map(|n| &n.kind) else {
             return path.len();
         };
@@ -971,7 +1076,12 @@ impl Emitter<'_> {
                     }
                 }
             }
-            Expr::Call { name, args } if self.std_call(name, args.len()).is_some() => f(expr),
+            Expr::Call { name, args } if self.is_std_invoke(name, args) => f(expr),
+            // The length of a list of outputs is plain: nothing in it needs lifting.
+            Expr::Call { name, args }
+                if name == "length"
+                    && matches!(args.as_slice(), [list] if self.is_output_list(list)) => {}
+            Expr::Splat(..) if self.is_output_list(expr) => f(expr),
             other => other.children(&mut |child| self.for_each_output_leaf(child, f)),
         }
     }
@@ -1021,6 +1131,12 @@ impl Emitter<'_> {
                 })
                 .or_else(|| self.program.node(*node).map(|n| n.name.clone()))
                 .unwrap_or_else(|| "value".to_string()),
+            // The attribute the list gathers, as a plural: `ids` for `a[*].id`.
+            Expr::Splat(_, steps) => match steps.last() {
+                Some(Step::Attr(a)) if is_identifier(a) && a.ends_with('s') => format!("{a}List"),
+                Some(Step::Attr(a)) if is_identifier(a) => format!("{a}s"),
+                _ => "values".to_string(),
+            },
             _ => "value".to_string(),
         };
         let node_names = |name: &str| self.program.nodes.iter().any(|n| n.name == name);
@@ -1137,7 +1253,7 @@ impl Emitter<'_> {
                 )
             }
             Expr::Conditional(cond, then, otherwise) => {
-                if self.is_output(cond) {
+                if self.is_lifted_conditional(cond, then, otherwise) {
                     return self.lifted(expr, level);
                 }
                 format!(
@@ -1149,7 +1265,7 @@ impl Emitter<'_> {
             }
             Expr::Call { name, args } => {
                 // A `std` invoke takes inputs and returns an output: nothing to lift.
-                if self.std_call(name, args.len()).is_none() && self.is_output(expr) {
+                if !self.is_std_invoke(name, args) && self.is_output(expr) {
                     return self.lifted(expr, level);
                 }
                 self.call(name, args, level)
@@ -1369,6 +1485,12 @@ impl Emitter<'_> {
                 .unwrap_or_else(|| "undefined".into())
         };
         let plain = |i: usize| plain.get(i).cloned().unwrap_or_else(|| "undefined".into());
+        // A string method on a variable that may be null: Terraform fails there (so `try` moves
+        // on), which only a guarded (counted) use survives; `?.` type-checks and gives `undefined`.
+        let member = |i: usize| match args.get(i) {
+            Some(a) if self.may_be_undefined(a) => "?.",
+            _ => ".",
+        };
         let all = rendered.join(", ");
         let native = match (name, rendered.len()) {
             ("jsonencode", 1) => format!("JSON.stringify({})", plain(0)),
@@ -1380,12 +1502,17 @@ impl Emitter<'_> {
                 Some(e) if self.is_map_valued(e) => format!("Object.keys({}).length", plain(0)),
                 _ => format!("{}.length", arg(0)),
             },
-            ("lower", 1) => format!("{}.toLowerCase()", arg(0)),
-            ("upper", 1) => format!("{}.toUpperCase()", arg(0)),
-            ("trimspace", 1) => format!("{}.trim()", arg(0)),
+            ("lower", 1) => format!("{}{}toLowerCase()", arg(0), member(0)),
+            ("upper", 1) => format!("{}{}toUpperCase()", arg(0), member(0)),
+            ("trimspace", 1) => format!("{}{}trim()", arg(0), member(0)),
             ("tostring", 1) => format!("String({})", plain(0)),
             ("tonumber", 1) => format!("Number({})", plain(0)),
-            ("tobool", 1) => format!("({} === true || {} === \"true\")", arg(0), arg(0)),
+            // A helper rather than `x === true || x === "true"`: that comparison does not type-check
+            // for a value known to be a string, and any other value must fail as in Terraform.
+            ("tobool", 1) => {
+                self.needs_to_bool = true;
+                format!("toBool({})", plain(0))
+            }
             ("tolist" | "tomap", 1) => plain(0),
             ("toset" | "distinct", 1) => format!("Array.from(new Set({}))", plain(0)),
             ("join", 2) => format!("{}.join({})", arg(1), plain(0)),
@@ -1410,7 +1537,8 @@ impl Emitter<'_> {
                 "{}.find(v => v !== undefined && v !== null && v !== \"\")",
                 arg(0)
             ),
-            ("coalescelist", n) if n >= 1 => format!("[{all}].find(l => l.length > 0) ?? []"),
+            // Parenthesised: `??` binds looser than the indexing or `.length` that may follow.
+            ("coalescelist", n) if n >= 1 => format!("([{all}].find(l => l.length > 0) ?? [])"),
             ("contains", 2) => format!("{}.includes({})", arg(0), plain(1)),
             ("element", 2) => format!("{0}[{1} % {0}.length]", arg(0), arg(1)),
             ("index", 2) => format!("{}.indexOf({})", arg(0), plain(1)),
@@ -1447,9 +1575,9 @@ impl Emitter<'_> {
                 }
                 _ => format!("{}.split({}).join({})", arg(0), plain(1), plain(2)),
             },
-            ("startswith", 2) => format!("{}.startsWith({})", arg(0), plain(1)),
-            ("endswith", 2) => format!("{}.endsWith({})", arg(0), plain(1)),
-            ("strcontains", 2) => format!("{}.includes({})", arg(0), plain(1)),
+            ("startswith", 2) => format!("{}{}startsWith({})", arg(0), member(0), plain(1)),
+            ("endswith", 2) => format!("{}{}endsWith({})", arg(0), member(0), plain(1)),
+            ("strcontains", 2) => format!("{}{}includes({})", arg(0), member(0), plain(1)),
             ("strrev", 1) => format!("[...{}].reverse().join(\"\")", arg(0)),
             ("min", n) if n >= 1 => format!("Math.min({all})"),
             ("max", n) if n >= 1 => format!("Math.max({all})"),
@@ -1490,7 +1618,7 @@ impl Emitter<'_> {
             ("nonsensitive", 1) => format!("pulumi.unsecret(pulumi.output({}))", plain(0)),
             ("try", n) if n >= 1 => {
                 self.needs_try = true;
-                let thunks: Vec<String> = rendered.iter().map(|t| format!("() => {t}")).collect();
+                let thunks: Vec<String> = rendered.iter().map(|t| arrow_body(t)).collect();
                 format!("tryValues({})", thunks.join(", "))
             }
             ("can", 1) => {
@@ -1646,6 +1774,18 @@ impl Emitter<'_> {
         Some(inputs)
     }
 
+    /// Whether a call is written as a `std` invoke, whose result is an output: a function without
+    /// a native construct, or a `format` whose format string is not a constant.
+    fn is_std_invoke(&self, name: &str, args: &[Expr]) -> bool {
+        if self.std_call(name, args.len()).is_some() {
+            return true;
+        }
+        name == "format"
+            && !args.is_empty()
+            && format_template(args, &vec![String::new(); args.len()]).is_none()
+            && super::pcl::std_inputs(name).is_some()
+    }
+
     /// `std.cidrsubnetOutput({ input: ..., newbits: ..., netnum: ... }).result`.
     fn std_invoke(&mut self, name: &str, inputs: &[&str], args: &[Expr], level: usize) -> String {
         self.needs_std = true;
@@ -1692,6 +1832,15 @@ impl Emitter<'_> {
             "notImplemented({})",
             string_literal(&format!("{name}(...)"))
         )
+    }
+}
+
+/// `() => value`; an object literal is parenthesised, as a bare `{` would open a block.
+fn arrow_body(value: &str) -> String {
+    if value.starts_with('{') {
+        format!("() => ({value})")
+    } else {
+        format!("() => {value}")
     }
 }
 

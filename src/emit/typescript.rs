@@ -100,7 +100,7 @@ fn emit_module(
     let mut emitter = Emitter {
         program,
         output_memo: RefCell::new(HashMap::new()),
-        counted_outputs_memo: RefCell::new(HashMap::new()),
+        gathered_invoke_memo: RefCell::new(HashMap::new()),
         substitutions: Vec::new(),
         needs_not_implemented: false,
         needs_fs: false,
@@ -315,7 +315,7 @@ pub fn package_identifier(package: &str) -> String {
 struct Emitter<'p> {
     program: &'p Program,
     output_memo: RefCell<HashMap<NodeId, bool>>,
-    counted_outputs_memo: RefCell<HashMap<NodeId, bool>>,
+    gathered_invoke_memo: RefCell<HashMap<NodeId, bool>>,
     /// While emitting inside an `apply`: output-valued expressions → the callback parameter names.
     substitutions: Vec<(Expr, String)>,
     needs_not_implemented: bool,
@@ -913,20 +913,32 @@ impl Emitter<'_> {
     /// modules, and counted data sources whose count is known before deployment (otherwise the
     /// results are one output of a list).
     fn is_counted_outputs(&self, id: NodeId) -> bool {
-        if let Some(known) = self.counted_outputs_memo.borrow().get(&id) {
-            return *known;
-        }
-        // Provisional answer guards against counts that refer to each other.
-        self.counted_outputs_memo.borrow_mut().insert(id, false);
-        let result = match self.program.node(id).map(|n| &n.kind) {
+        match self.program.node(id).map(|n| &n.kind) {
             Some(NodeKind::Resource(r)) => matches!(r.options.range, Some(Range::Count(_))),
             Some(NodeKind::Component(c)) => matches!(c.options.range, Some(Range::Count(_))),
             Some(NodeKind::Invoke(i)) => {
-                matches!(&i.range, Some(Range::Count(count)) if !self.is_output(count))
+                matches!(i.range, Some(Range::Count(_))) && !self.is_gathered_invoke(id)
             }
             _ => false,
+        }
+    }
+
+    /// Whether a node is a ranged data source whose range is known only after deployment: its
+    /// results are then one output of a list (or map), and a whole reference to it is an output.
+    fn is_gathered_invoke(&self, id: NodeId) -> bool {
+        if let Some(known) = self.gathered_invoke_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against ranges that refer to each other.
+        self.gathered_invoke_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Invoke(i)) => match &i.range {
+                Some(Range::Count(e) | Range::ForEach(e)) => self.is_output(e),
+                None => false,
+            },
+            _ => false,
         };
-        self.counted_outputs_memo.borrow_mut().insert(id, result);
+        self.gathered_invoke_memo.borrow_mut().insert(id, result);
         result
     }
 
@@ -1050,7 +1062,9 @@ impl Emitter<'_> {
         match expr {
             Expr::Ref { node, path } => {
                 let indexed = matches!(path.first(), Some(Step::Index(_)));
-                if self.node_is_output(*node) && (indexed || !self.program.is_ranged(*node)) {
+                if self.node_is_output(*node)
+                    && (indexed || !self.program.is_ranged(*node) || self.is_gathered_invoke(*node))
+                {
                     match path.split_at_checked(self.output_prefix_len(*node, path)) {
                         Some((head, rest)) if !rest.is_empty() => {
                             let leaf = Expr::Ref {
@@ -1112,11 +1126,10 @@ impl Emitter<'_> {
         self.substitutions.truncate(keep);
         match (sources.as_slice(), params.as_slice()) {
             ([source], [param]) => format!("{source}.apply({param} => {body})"),
-            _ => format!(
-                "pulumi.all([{}]).apply(([{}]) => {body})",
-                sources.join(", "),
-                params.join(", ")
-            ),
+            _ => {
+                let (all, pattern) = gathered(&sources, &params);
+                format!("{all}.apply(({pattern}) => {body})")
+            }
         }
     }
 
@@ -1833,6 +1846,30 @@ impl Emitter<'_> {
             string_literal(&format!("{name}(...)"))
         )
     }
+}
+
+/// `pulumi.all([...])` over the sources, and the pattern destructuring its value into the
+/// parameters. The typed overloads of `pulumi.all` take at most eight values (beyond that, all must
+/// have one type), so longer lists are gathered in nested groups of eight.
+fn gathered(sources: &[String], params: &[String]) -> (String, String) {
+    const TYPED: usize = 8;
+    if sources.len() <= TYPED {
+        return (
+            format!("pulumi.all([{}])", sources.join(", ")),
+            format!("[{}]", params.join(", ")),
+        );
+    }
+    let mut group_sources = Vec::new();
+    let mut group_patterns = Vec::new();
+    for (group, names) in sources.chunks(TYPED).zip(params.chunks(TYPED)) {
+        let (source, pattern) = match (group, names) {
+            ([source], [name]) => (source.clone(), name.clone()),
+            _ => gathered(group, names),
+        };
+        group_sources.push(source);
+        group_patterns.push(pattern);
+    }
+    gathered(&group_sources, &group_patterns)
 }
 
 /// `() => value`; an object literal is parenthesised, as a bare `{` would open a block.

@@ -1110,9 +1110,13 @@ impl Emitter<'_> {
         });
         let mut sources = Vec::new();
         let mut params = Vec::new();
+        // Parameters must not shadow the names the body uses or binds.
+        let mut taken = Vec::new();
+        self.names_in(expr, &mut taken);
         for leaf in &leaves {
             sources.push(self.output_expr(leaf, level));
-            let param = self.parameter_name(leaf, &params);
+            let param = self.parameter_name(leaf, &taken);
+            taken.push(param.clone());
             params.push(param);
         }
         let pushed = leaves.len();
@@ -1130,6 +1134,34 @@ impl Emitter<'_> {
                 let (all, pattern) = gathered(&sources, &params);
                 format!("{all}.apply(({pattern}) => {body})")
             }
+        }
+    }
+
+    /// The identifiers `expr` is emitted with that are neither nodes nor parameters: variables of
+    /// `for` expressions and the `count` / `for_each` names.
+    fn names_in(&self, expr: &Expr, names: &mut Vec<String>) {
+        match expr {
+            Expr::Var(name) => names.push(identifier(name)),
+            Expr::Range(field) => names.push(self.range_name(field).to_string()),
+            Expr::For(for_expr) => {
+                names.extend(for_expr.key_var.iter().map(|k| identifier(k)));
+                names.push(identifier(&for_expr.value_var));
+            }
+            _ => {}
+        }
+        expr.children(&mut |child| self.names_in(child, names));
+    }
+
+    fn range_name(&self, field: &RangeField) -> &'static str {
+        let names = self.range_names.unwrap_or(RangeNames {
+            index: "index",
+            key: "key",
+            value: "value",
+        });
+        match field {
+            RangeField::Index => names.index,
+            RangeField::Key => names.key,
+            RangeField::Value => names.value,
         }
     }
 
@@ -1288,18 +1320,7 @@ impl Emitter<'_> {
                 format!("notImplemented({})", string_literal(text))
             }
             Expr::Var(name) => identifier(name),
-            Expr::Range(field) => {
-                let names = self.range_names.unwrap_or(RangeNames {
-                    index: "index",
-                    key: "key",
-                    value: "value",
-                });
-                match field {
-                    RangeField::Index => names.index.to_string(),
-                    RangeField::Key => names.key.to_string(),
-                    RangeField::Value => names.value.to_string(),
-                }
-            }
+            Expr::Range(field) => self.range_name(field).to_string(),
             Expr::Builtin(builtin) => match builtin {
                 Builtin::StackName => "pulumi.getStack()".to_string(),
                 Builtin::PathModule | Builtin::PathRoot => "\".\"".to_string(),
@@ -1531,9 +1552,23 @@ impl Emitter<'_> {
             ("join", 2) => format!("{}.join({})", arg(1), plain(0)),
             ("split", 2) => format!("{}.split({})", arg(1), plain(0)),
             ("concat", 1) => plain(0),
+            // Spread rather than `a.concat(b)`, which requires `b`'s elements to be of `a`'s type:
+            // lists of different object shapes, or of outputs and strings, are joined as in Terraform.
             ("concat", n) if n >= 2 => {
-                let rest: Vec<String> = rendered.iter().skip(1).cloned().collect();
-                format!("{}.concat({})", arg(0), rest.join(", "))
+                let parts: Vec<String> = args
+                    .iter()
+                    .zip(&rendered)
+                    .filter_map(|(a, r)| match a {
+                        // A literal list's items are written in place.
+                        Expr::List(items) if items.is_empty() => None,
+                        Expr::List(_) if !r.contains('\n') => r
+                            .strip_prefix('[')
+                            .and_then(|r| r.strip_suffix(']'))
+                            .map(str::to_string),
+                        _ => Some(format!("...{r}")),
+                    })
+                    .collect();
+                format!("[{}]", parts.join(", "))
             }
             ("concat...", 1) => format!("{}.flat()", arg(0)),
             ("merge", 0) => "{}".to_string(),
@@ -1555,8 +1590,9 @@ impl Emitter<'_> {
             ("contains", 2) => format!("{}.includes({})", arg(0), plain(1)),
             ("element", 2) => format!("{0}[{1} % {0}.length]", arg(0), arg(1)),
             ("index", 2) => format!("{}.indexOf({})", arg(0), plain(1)),
+            // A type guard, so that the result is a list of strings.
             ("compact", 1) => format!(
-                "{}.filter(v => v !== undefined && v !== null && v !== \"\")",
+                "{}.filter((v): v is NonNullable<typeof v> => v !== undefined && v !== null && v !== \"\")",
                 arg(0)
             ),
             ("one", 1) => {

@@ -101,6 +101,7 @@ fn emit_module(
         program,
         output_memo: RefCell::new(HashMap::new()),
         gathered_invoke_memo: RefCell::new(HashMap::new()),
+        output_list_memo: RefCell::new(HashMap::new()),
         substitutions: Vec::new(),
         needs_not_implemented: false,
         needs_fs: false,
@@ -316,6 +317,7 @@ struct Emitter<'p> {
     program: &'p Program,
     output_memo: RefCell<HashMap<NodeId, bool>>,
     gathered_invoke_memo: RefCell<HashMap<NodeId, bool>>,
+    output_list_memo: RefCell<HashMap<NodeId, bool>>,
     /// While emitting inside an `apply`: output-valued expressions → the callback parameter names.
     substitutions: Vec<(Expr, String)>,
     needs_not_implemented: bool,
@@ -877,14 +879,6 @@ impl Emitter<'_> {
     /// conditional choosing between such a list and a plain value, or a local holding one. It is
     /// an input as it is; reading its values takes `pulumi.all`.
     fn is_output_list(&self, expr: &Expr) -> bool {
-        // Bounded, as locals referring to each other are possible input.
-        self.is_output_list_within(expr, self.program.nodes.len())
-    }
-
-    fn is_output_list_within(&self, expr: &Expr, budget: usize) -> bool {
-        let Some(budget) = budget.checked_sub(1) else {
-            return false;
-        };
         match expr {
             Expr::Splat(source, steps) => match source.as_ref() {
                 Expr::Ref { node, path } => {
@@ -892,21 +886,30 @@ impl Emitter<'_> {
                 }
                 _ => false,
             },
-            Expr::Ref { node, path } if path.is_empty() => {
-                match self.program.node(*node).map(|n| &n.kind) {
-                    Some(NodeKind::Local(value)) => self.is_output_list_within(value, budget),
-                    _ => false,
-                }
-            }
+            Expr::Ref { node, path } if path.is_empty() => self.local_is_output_list(*node),
             Expr::Conditional(cond, then, otherwise) if !self.is_output(cond) => {
-                let then_list = self.is_output_list_within(then, budget);
-                let otherwise_list = self.is_output_list_within(otherwise, budget);
+                let then_list = self.is_output_list(then);
+                let otherwise_list = self.is_output_list(otherwise);
                 (then_list || otherwise_list)
                     && (then_list || !self.is_output(then))
                     && (otherwise_list || !self.is_output(otherwise))
             }
             _ => false,
         }
+    }
+
+    fn local_is_output_list(&self, id: NodeId) -> bool {
+        if let Some(known) = self.output_list_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against locals that refer to each other.
+        self.output_list_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Local(value)) => self.is_output_list(value),
+            _ => false,
+        };
+        self.output_list_memo.borrow_mut().insert(id, result);
+        result
     }
 
     /// Whether a node is emitted as an array of output-valued objects: counted resources and

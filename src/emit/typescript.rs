@@ -101,6 +101,8 @@ fn emit_module(
     let mut emitter = Emitter {
         program,
         output_memo: RefCell::new(HashMap::new()),
+        gathered_invoke_memo: RefCell::new(HashMap::new()),
+        output_list_memo: RefCell::new(HashMap::new()),
         substitutions: Vec::new(),
         needs_not_implemented: false,
         needs_fs: false,
@@ -114,6 +116,7 @@ fn emit_module(
         needs_group_by: false,
         needs_path: false,
         needs_try: false,
+        needs_to_bool: false,
         used_classes: BTreeSet::new(),
     };
     let mut body = String::new();
@@ -190,6 +193,11 @@ fn emit_module(
     if emitter.needs_try {
         out.push_str(
             "/** Terraform's `try`: the first alternative that evaluates without an error. */\nfunction tryValues<T>(...alternatives: (() => T)[]): T {\n    for (const alternative of alternatives) {\n        try {\n            const value = alternative();\n            if (value !== undefined) {\n                return value;\n            }\n        } catch {\n            // fall through to the next alternative\n        }\n    }\n    throw new Error(\"no alternative of try() could be evaluated\");\n}\n\n/** Terraform's `can`: whether the expression evaluates without an error. */\nfunction canEvaluate(expression: () => unknown): boolean {\n    try {\n        expression();\n        return true;\n    } catch {\n        return false;\n    }\n}\n\n",
+        );
+    }
+    if emitter.needs_to_bool {
+        out.push_str(
+            "/** Terraform's `tobool`: a boolean or the string \"true\" or \"false\"; anything else is an error. */\nfunction toBool(value: unknown): boolean {\n    if (value === true || value === \"true\") {\n        return true;\n    }\n    if (value === false || value === \"false\") {\n        return false;\n    }\n    throw new Error(`cannot convert ${JSON.stringify(value)} to bool`);\n}\n\n",
         );
     }
     if emitter.needs_not_implemented {
@@ -309,6 +317,8 @@ pub fn package_identifier(package: &str) -> String {
 struct Emitter<'p> {
     program: &'p Program,
     output_memo: RefCell<HashMap<NodeId, bool>>,
+    gathered_invoke_memo: RefCell<HashMap<NodeId, bool>>,
+    output_list_memo: RefCell<HashMap<NodeId, bool>>,
     /// While emitting inside an `apply`: output-valued expressions → the callback parameter names.
     substitutions: Vec<(Expr, String)>,
     needs_not_implemented: bool,
@@ -324,6 +334,7 @@ struct Emitter<'p> {
     needs_group_by: bool,
     needs_path: bool,
     needs_try: bool,
+    needs_to_bool: bool,
     /// Component classes this file instantiates (to import them).
     used_classes: BTreeSet<String>,
 }
@@ -427,7 +438,11 @@ impl Emitter<'_> {
                         let _ = writeln!(out, "export const {name} = {value};");
                     }
                     Mode::Component { .. } => {
-                        if !self.is_output(&output.value) || self.is_plain_input(&output.value) {
+                        if !self.is_output(&output.value)
+                            || self.is_plain_input(&output.value)
+                            || self.is_output_list(&output.value)
+                            || self.may_not_be_output(&output.value)
+                        {
                             value = format!("pulumi.output({value})");
                         }
                         let _ = writeln!(out, "this.{name} = {value};");
@@ -817,11 +832,14 @@ impl Emitter<'_> {
         found
     }
 
-    /// An output-valued expression, as an `Output` (a plain input is wrapped).
+    /// An output-valued expression, as an `Output` (a plain input is wrapped, a list of outputs
+    /// gathered).
     fn output_expr(&mut self, expr: &Expr, level: usize) -> String {
         let text = self.expr(expr, level);
         if self.is_plain_input(expr) {
             format!("pulumi.output({text})")
+        } else if self.is_output_list(expr) {
+            format!("pulumi.all({text})")
         } else {
             text
         }
@@ -831,9 +849,12 @@ impl Emitter<'_> {
     /// default), emitted as the `Input<T> | undefined` it is rather than as an `Output`; it is
     /// wrapped in `pulumi.output(...)` wherever an `Output` is needed.
     fn is_plain_input(&self, expr: &Expr) -> bool {
-        if !matches!(self.mode, Mode::Component { .. }) {
-            return false;
-        }
+        matches!(self.mode, Mode::Component { .. }) && self.may_be_undefined(expr)
+    }
+
+    /// Whether `expr` is a whole reference to a variable whose default is null: `undefined` when
+    /// not set, in a program (`config.get(...)`) as in a component.
+    fn may_be_undefined(&self, expr: &Expr) -> bool {
         let mut current = expr;
         // Through locals that are plain aliases; bounded, as a cycle of aliases is possible input.
         for _ in 0..=self.program.nodes.len() {
@@ -852,6 +873,97 @@ impl Emitter<'_> {
             }
         }
         false
+    }
+
+    /// Whether `expr` is a plain array of outputs: a splat over counted resources, modules or data
+    /// sources (`aws_subnet.a[*].id` is `a.map(item => item.id)`, an `Output<string>[]`), a
+    /// conditional choosing between such a list and a plain value, or a local holding one. It is
+    /// an input as it is; reading its values takes `pulumi.all`.
+    fn is_output_list(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Splat(source, steps) => match source.as_ref() {
+                Expr::Ref { node, path } => {
+                    path.is_empty() && !steps.is_empty() && self.is_counted_outputs(*node)
+                }
+                _ => false,
+            },
+            Expr::Ref { node, path } if path.is_empty() => self.local_is_output_list(*node),
+            Expr::Conditional(cond, then, otherwise) if !self.is_output(cond) => {
+                let then_list = self.is_output_list(then);
+                let otherwise_list = self.is_output_list(otherwise);
+                (then_list || otherwise_list)
+                    && (then_list || !self.is_output(then))
+                    && (otherwise_list || !self.is_output(otherwise))
+            }
+            _ => false,
+        }
+    }
+
+    fn local_is_output_list(&self, id: NodeId) -> bool {
+        if let Some(known) = self.output_list_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against locals that refer to each other.
+        self.output_list_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Local(value)) => self.is_output_list(value),
+            _ => false,
+        };
+        self.output_list_memo.borrow_mut().insert(id, result);
+        result
+    }
+
+    /// Whether a node is emitted as an array of output-valued objects: counted resources and
+    /// modules, and counted data sources whose count is known before deployment (otherwise the
+    /// results are one output of a list).
+    fn is_counted_outputs(&self, id: NodeId) -> bool {
+        match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Resource(r)) => matches!(r.options.range, Some(Range::Count(_))),
+            Some(NodeKind::Component(c)) => matches!(c.options.range, Some(Range::Count(_))),
+            Some(NodeKind::Invoke(i)) => {
+                matches!(i.range, Some(Range::Count(_))) && !self.is_gathered_invoke(id)
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether a node is a ranged data source whose range is known only after deployment: its
+    /// results are then one output of a list (or map), and a whole reference to it is an output.
+    fn is_gathered_invoke(&self, id: NodeId) -> bool {
+        if let Some(known) = self.gathered_invoke_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against ranges that refer to each other.
+        self.gathered_invoke_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Invoke(i)) => match &i.range {
+                Some(Range::Count(e) | Range::ForEach(e)) => self.is_output(e),
+                None => false,
+            },
+            _ => false,
+        };
+        self.gathered_invoke_memo.borrow_mut().insert(id, result);
+        result
+    }
+
+    /// Whether a conditional is emitted inside an `apply`: when its condition is an output, or when
+    /// one branch is a list of outputs and the other an output (their union is no `Input`).
+    fn is_lifted_conditional(&self, cond: &Expr, then: &Expr, otherwise: &Expr) -> bool {
+        let only_output = |e: &Expr| self.is_output(e) && !self.is_output_list(e);
+        self.is_output(cond)
+            || (self.is_output_list(then) && only_output(otherwise))
+            || (only_output(then) && self.is_output_list(otherwise))
+    }
+
+    /// Whether an output-valued expression may still be a plain value: a conditional not emitted
+    /// inside an `apply`, one of whose branches may be plain (or a list of outputs).
+    fn may_not_be_output(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Conditional(cond, then, otherwise) => {
+                !self.is_lifted_conditional(cond, then, otherwise)
+            }
+            _ => false,
+        }
     }
 
     fn node_is_output(&self, id: NodeId) -> bool {
@@ -893,6 +1005,14 @@ impl Emitter<'_> {
     /// undefined, a map (whose index signature would shadow `apply`) or an untyped value is
     /// entered through `apply`, where the plain value's type is known.
     fn output_prefix_len(&self, node: NodeId, path: &[Step]) -> usize {
+        let whole = Expr::Ref {
+            node,
+            path: Vec::new(),
+        };
+        // A list of outputs is gathered whole (its elements need not all be outputs).
+        if !path.is_empty() && self.is_output_list(&whole) {
+            return 0;
+        }
         let Some(NodeKind::Config(config)) = self.program.node(node).map(|n| &n.kind) else {
             return path.len();
         };
@@ -946,7 +1066,9 @@ impl Emitter<'_> {
         match expr {
             Expr::Ref { node, path } => {
                 let indexed = matches!(path.first(), Some(Step::Index(_)));
-                if self.node_is_output(*node) && (indexed || !self.program.is_ranged(*node)) {
+                if self.node_is_output(*node)
+                    && (indexed || !self.program.is_ranged(*node) || self.is_gathered_invoke(*node))
+                {
                     match path.split_at_checked(self.output_prefix_len(*node, path)) {
                         Some((head, rest)) if !rest.is_empty() => {
                             let leaf = Expr::Ref {
@@ -972,7 +1094,12 @@ impl Emitter<'_> {
                     }
                 }
             }
-            Expr::Call { name, args } if self.std_call(name, args.len()).is_some() => f(expr),
+            Expr::Call { name, args } if self.is_std_invoke(name, args) => f(expr),
+            // The length of a list of outputs is plain: nothing in it needs lifting.
+            Expr::Call { name, args }
+                if name == "length"
+                    && matches!(args.as_slice(), [list] if self.is_output_list(list)) => {}
+            Expr::Splat(..) if self.is_output_list(expr) => f(expr),
             other => other.children(&mut |child| self.for_each_output_leaf(child, f)),
         }
     }
@@ -987,9 +1114,13 @@ impl Emitter<'_> {
         });
         let mut sources = Vec::new();
         let mut params = Vec::new();
+        // Parameters must not shadow the names the body uses or binds.
+        let mut taken = Vec::new();
+        self.names_in(expr, &mut taken);
         for leaf in &leaves {
             sources.push(self.output_expr(leaf, level));
-            let param = self.parameter_name(leaf, &params);
+            let param = self.parameter_name(leaf, &taken);
+            taken.push(param.clone());
             params.push(param);
         }
         let pushed = leaves.len();
@@ -1003,11 +1134,38 @@ impl Emitter<'_> {
         self.substitutions.truncate(keep);
         match (sources.as_slice(), params.as_slice()) {
             ([source], [param]) => format!("{source}.apply({param} => {body})"),
-            _ => format!(
-                "pulumi.all([{}]).apply(([{}]) => {body})",
-                sources.join(", "),
-                params.join(", ")
-            ),
+            _ => {
+                let (all, pattern) = gathered(&sources, &params);
+                format!("{all}.apply(({pattern}) => {body})")
+            }
+        }
+    }
+
+    /// The identifiers `expr` is emitted with that are neither nodes nor parameters: variables of
+    /// `for` expressions and the `count` / `for_each` names.
+    fn names_in(&self, expr: &Expr, names: &mut Vec<String>) {
+        match expr {
+            Expr::Var(name) => names.push(identifier(name)),
+            Expr::Range(field) => names.push(self.range_name(field).to_string()),
+            Expr::For(for_expr) => {
+                names.extend(for_expr.key_var.iter().map(|k| identifier(k)));
+                names.push(identifier(&for_expr.value_var));
+            }
+            _ => {}
+        }
+        expr.children(&mut |child| self.names_in(child, names));
+    }
+
+    fn range_name(&self, field: &RangeField) -> &'static str {
+        let names = self.range_names.unwrap_or(RangeNames {
+            index: "index",
+            key: "key",
+            value: "value",
+        });
+        match field {
+            RangeField::Index => names.index,
+            RangeField::Key => names.key,
+            RangeField::Value => names.value,
         }
     }
 
@@ -1022,6 +1180,12 @@ impl Emitter<'_> {
                 })
                 .or_else(|| self.program.node(*node).map(|n| n.name.clone()))
                 .unwrap_or_else(|| "value".to_string()),
+            // The attribute the list gathers, as a plural: `ids` for `a[*].id`.
+            Expr::Splat(_, steps) => match steps.last() {
+                Some(Step::Attr(a)) if is_identifier(a) && a.ends_with('s') => format!("{a}List"),
+                Some(Step::Attr(a)) if is_identifier(a) => format!("{a}s"),
+                _ => "values".to_string(),
+            },
             _ => "value".to_string(),
         };
         let node_names = |name: &str| self.program.nodes.iter().any(|n| n.name == name);
@@ -1138,7 +1302,7 @@ impl Emitter<'_> {
                 )
             }
             Expr::Conditional(cond, then, otherwise) => {
-                if self.is_output(cond) {
+                if self.is_lifted_conditional(cond, then, otherwise) {
                     return self.lifted(expr, level);
                 }
                 format!(
@@ -1150,7 +1314,7 @@ impl Emitter<'_> {
             }
             Expr::Call { name, args } => {
                 // A `std` invoke takes inputs and returns an output: nothing to lift.
-                if self.std_call(name, args.len()).is_none() && self.is_output(expr) {
+                if !self.is_std_invoke(name, args) && self.is_output(expr) {
                     return self.lifted(expr, level);
                 }
                 self.call(name, args, level)
@@ -1160,18 +1324,7 @@ impl Emitter<'_> {
                 format!("notImplemented({})", string_literal(text))
             }
             Expr::Var(name) => identifier(name),
-            Expr::Range(field) => {
-                let names = self.range_names.unwrap_or(RangeNames {
-                    index: "index",
-                    key: "key",
-                    value: "value",
-                });
-                match field {
-                    RangeField::Index => names.index.to_string(),
-                    RangeField::Key => names.key.to_string(),
-                    RangeField::Value => names.value.to_string(),
-                }
-            }
+            Expr::Range(field) => self.range_name(field).to_string(),
             Expr::Builtin(builtin) => match builtin {
                 Builtin::StackName => "pulumi.getStack()".to_string(),
                 Builtin::PathModule | Builtin::PathRoot => "\".\"".to_string(),
@@ -1419,6 +1572,12 @@ impl Emitter<'_> {
                 .unwrap_or_else(|| "undefined".into())
         };
         let plain = |i: usize| plain.get(i).cloned().unwrap_or_else(|| "undefined".into());
+        // A string method on a variable that may be null: Terraform fails there (so `try` moves
+        // on), which only a guarded (counted) use survives; `?.` type-checks and gives `undefined`.
+        let member = |i: usize| match args.get(i) {
+            Some(a) if self.may_be_undefined(a) => "?.",
+            _ => ".",
+        };
         let all = rendered.join(", ");
         let native = match (name, rendered.len()) {
             ("jsonencode", 1) => format!("JSON.stringify({})", plain(0)),
@@ -1430,20 +1589,39 @@ impl Emitter<'_> {
                 Some(e) if self.is_map_valued(e) => format!("Object.keys({}).length", plain(0)),
                 _ => format!("{}.length", arg(0)),
             },
-            ("lower", 1) => format!("{}.toLowerCase()", arg(0)),
-            ("upper", 1) => format!("{}.toUpperCase()", arg(0)),
-            ("trimspace", 1) => format!("{}.trim()", arg(0)),
+            ("lower", 1) => format!("{}{}toLowerCase()", arg(0), member(0)),
+            ("upper", 1) => format!("{}{}toUpperCase()", arg(0), member(0)),
+            ("trimspace", 1) => format!("{}{}trim()", arg(0), member(0)),
             ("tostring", 1) => format!("String({})", plain(0)),
             ("tonumber", 1) => format!("Number({})", plain(0)),
-            ("tobool", 1) => format!("({} === true || {} === \"true\")", arg(0), arg(0)),
+            // A helper rather than `x === true || x === "true"`: that comparison does not type-check
+            // for a value known to be a string, and any other value must fail as in Terraform.
+            ("tobool", 1) => {
+                self.needs_to_bool = true;
+                format!("toBool({})", plain(0))
+            }
             ("tolist" | "tomap", 1) => plain(0),
             ("toset" | "distinct", 1) => format!("Array.from(new Set({}))", plain(0)),
             ("join", 2) => format!("{}.join({})", arg(1), plain(0)),
             ("split", 2) => format!("{}.split({})", arg(1), plain(0)),
             ("concat", 1) => plain(0),
+            // Spread rather than `a.concat(b)`, which requires `b`'s elements to be of `a`'s type:
+            // lists of different object shapes, or of outputs and strings, are joined as in Terraform.
             ("concat", n) if n >= 2 => {
-                let rest: Vec<String> = rendered.iter().skip(1).cloned().collect();
-                format!("{}.concat({})", arg(0), rest.join(", "))
+                let parts: Vec<String> = args
+                    .iter()
+                    .zip(&rendered)
+                    .filter_map(|(a, r)| match a {
+                        // A literal list's items are written in place.
+                        Expr::List(items) if items.is_empty() => None,
+                        Expr::List(_) if !r.contains('\n') => r
+                            .strip_prefix('[')
+                            .and_then(|r| r.strip_suffix(']'))
+                            .map(str::to_string),
+                        _ => Some(format!("...{r}")),
+                    })
+                    .collect();
+                format!("[{}]", parts.join(", "))
             }
             ("concat...", 1) => format!("{}.flat()", arg(0)),
             ("merge", 0) => "{}".to_string(),
@@ -1460,12 +1638,14 @@ impl Emitter<'_> {
                 "{}.find(v => v !== undefined && v !== null && v !== \"\")",
                 arg(0)
             ),
-            ("coalescelist", n) if n >= 1 => format!("[{all}].find(l => l.length > 0) ?? []"),
+            // Parenthesised: `??` binds looser than the indexing or `.length` that may follow.
+            ("coalescelist", n) if n >= 1 => format!("([{all}].find(l => l.length > 0) ?? [])"),
             ("contains", 2) => format!("{}.includes({})", arg(0), plain(1)),
             ("element", 2) => format!("{0}[{1} % {0}.length]", arg(0), arg(1)),
             ("index", 2) => format!("{}.indexOf({})", arg(0), plain(1)),
+            // A type guard, so that the result is a list of strings.
             ("compact", 1) => format!(
-                "{}.filter(v => v !== undefined && v !== null && v !== \"\")",
+                "{}.filter((v): v is NonNullable<typeof v> => v !== undefined && v !== null && v !== \"\")",
                 arg(0)
             ),
             ("one", 1) => {
@@ -1497,9 +1677,9 @@ impl Emitter<'_> {
                 }
                 _ => format!("{}.split({}).join({})", arg(0), plain(1), plain(2)),
             },
-            ("startswith", 2) => format!("{}.startsWith({})", arg(0), plain(1)),
-            ("endswith", 2) => format!("{}.endsWith({})", arg(0), plain(1)),
-            ("strcontains", 2) => format!("{}.includes({})", arg(0), plain(1)),
+            ("startswith", 2) => format!("{}{}startsWith({})", arg(0), member(0), plain(1)),
+            ("endswith", 2) => format!("{}{}endsWith({})", arg(0), member(0), plain(1)),
+            ("strcontains", 2) => format!("{}{}includes({})", arg(0), member(0), plain(1)),
             ("strrev", 1) => format!("[...{}].reverse().join(\"\")", arg(0)),
             ("min", n) if n >= 1 => format!("Math.min({all})"),
             ("max", n) if n >= 1 => format!("Math.max({all})"),
@@ -1540,7 +1720,7 @@ impl Emitter<'_> {
             ("nonsensitive", 1) => format!("pulumi.unsecret(pulumi.output({}))", plain(0)),
             ("try", n) if n >= 1 => {
                 self.needs_try = true;
-                let thunks: Vec<String> = rendered.iter().map(|t| format!("() => {t}")).collect();
+                let thunks: Vec<String> = rendered.iter().map(|t| arrow_body(t)).collect();
                 format!("tryValues({})", thunks.join(", "))
             }
             ("can", 1) => {
@@ -1696,6 +1876,18 @@ impl Emitter<'_> {
         Some(inputs)
     }
 
+    /// Whether a call is written as a `std` invoke, whose result is an output: a function without
+    /// a native construct, or a `format` whose format string is not a constant.
+    fn is_std_invoke(&self, name: &str, args: &[Expr]) -> bool {
+        if self.std_call(name, args.len()).is_some() {
+            return true;
+        }
+        name == "format"
+            && !args.is_empty()
+            && format_template(args, &vec![String::new(); args.len()]).is_none()
+            && super::pcl::std_inputs(name).is_some()
+    }
+
     /// `std.cidrsubnetOutput({ input: ..., newbits: ..., netnum: ... }).result`.
     fn std_invoke(&mut self, name: &str, inputs: &[&str], args: &[Expr], level: usize) -> String {
         self.needs_std = true;
@@ -1742,6 +1934,39 @@ impl Emitter<'_> {
             "notImplemented({})",
             string_literal(&format!("{name}(...)"))
         )
+    }
+}
+
+/// `pulumi.all([...])` over the sources, and the pattern destructuring its value into the
+/// parameters. The typed overloads of `pulumi.all` take at most eight values (beyond that, all must
+/// have one type), so longer lists are gathered in nested groups of eight.
+fn gathered(sources: &[String], params: &[String]) -> (String, String) {
+    const TYPED: usize = 8;
+    if sources.len() <= TYPED {
+        return (
+            format!("pulumi.all([{}])", sources.join(", ")),
+            format!("[{}]", params.join(", ")),
+        );
+    }
+    let mut group_sources = Vec::new();
+    let mut group_patterns = Vec::new();
+    for (group, names) in sources.chunks(TYPED).zip(params.chunks(TYPED)) {
+        let (source, pattern) = match (group, names) {
+            ([source], [name]) => (source.clone(), name.clone()),
+            _ => gathered(group, names),
+        };
+        group_sources.push(source);
+        group_patterns.push(pattern);
+    }
+    gathered(&group_sources, &group_patterns)
+}
+
+/// `() => value`; an object literal is parenthesised, as a bare `{` would open a block.
+fn arrow_body(value: &str) -> String {
+    if value.starts_with('{') {
+        format!("() => ({value})")
+    } else {
+        format!("() => {value}")
     }
 }
 

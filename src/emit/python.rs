@@ -679,6 +679,8 @@ struct Emitter<'p> {
     /// Python identifier of every node.
     names: Vec<String>,
     output_memo: RefCell<HashMap<NodeId, bool>>,
+    /// Per local: whether its value builds a list or dict (see `holds_values`).
+    values_memo: RefCell<HashMap<NodeId, bool>>,
     typed_memo: RefCell<HashMap<NodeId, bool>>,
     /// While emitting inside an `apply`: output-valued expressions → the callback's names for them.
     substitutions: Vec<(Expr, String)>,
@@ -705,6 +707,7 @@ impl<'p> Emitter<'p> {
             exports: Vec::new(),
             names: node_names(program, component.is_some()),
             output_memo: RefCell::new(HashMap::new()),
+            values_memo: RefCell::new(HashMap::new()),
             typed_memo: RefCell::new(HashMap::new()),
             substitutions: Vec::new(),
             scope: Vec::new(),
@@ -1173,7 +1176,7 @@ impl<'p> Emitter<'p> {
             && invoke
                 .arguments
                 .iter()
-                .any(|p| self.is_output(&p.value) && self.holds_values(&p.value, 0));
+                .any(|p| self.is_output(&p.value) && self.holds_values(&p.value));
         if !nested_outputs {
             return render(self);
         }
@@ -1183,21 +1186,28 @@ impl<'p> Emitter<'p> {
 
     /// Whether an expression builds a list or dict (directly or through the locals it reads): an
     /// output in it is an element, not the value as a whole.
-    fn holds_values(&self, expr: &Expr, depth: usize) -> bool {
-        if depth > 32 {
-            return true;
-        }
+    fn holds_values(&self, expr: &Expr) -> bool {
         let mut found = false;
         expr.walk(&mut |e| match e {
             Expr::List(_) | Expr::Object(_) | Expr::For(_) | Expr::Splat(..) => found = true,
-            Expr::Ref { node, .. } => {
-                if let Some(NodeKind::Local(value)) = self.program.node(*node).map(|n| &n.kind) {
-                    found = found || self.holds_values(value, depth + 1);
-                }
-            }
+            Expr::Ref { node, .. } if !found => found = self.local_holds_values(*node),
             _ => {}
         });
         found
+    }
+
+    fn local_holds_values(&self, id: NodeId) -> bool {
+        if let Some(known) = self.values_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against cycles (already reported by the model).
+        self.values_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Local(value)) => self.holds_values(value),
+            _ => false,
+        };
+        self.values_memo.borrow_mut().insert(id, result);
+        result
     }
 
     /// A function's keyword arguments, or a `get`'s logical name (with the range variable `suffix`)
@@ -1534,7 +1544,7 @@ impl<'p> Emitter<'p> {
         // A list or dict of outputs as the only leaf: `Output.from_input` unwraps it, but a checker
         // then types the callback's argument as still holding outputs; `Output.all` types it `Any`.
         let single = match leaves.as_slice() {
-            [leaf] => self.surely_output(leaf, 0) || !self.holds_values(leaf, 0),
+            [leaf] => self.surely_output(leaf, 0) || !self.holds_values(leaf),
             _ => false,
         };
         let roots_leaf = if single {

@@ -78,7 +78,7 @@ const RESERVED: &[&str] = &[
     "args",
     "item",
     "not_implemented",
-    "single_or_none",
+    "one",
     "try_",
     "can",
     "coalesce",
@@ -273,8 +273,10 @@ impl Helper {
             Helper::NotImplemented => {
                 "def not_implemented(message):\n    raise NotImplementedError(message)\n"
             }
+            // Terraform's `one`, called as `one(items or [None])`: a checker carries the expected
+            // type into the argument only through a plain `_T` result, not through `Optional[_T]`.
             Helper::SingleOrNone => {
-                "def single_or_none(items: typing.Sequence[_T]) -> typing.Optional[_T]:\n    if len(items) > 1:\n        raise ValueError(\"expected at most one item\")\n    return items[0] if items else None\n"
+                "def one(items: typing.Sequence[_T]) -> _T:\n    if len(items) != 1:\n        raise ValueError(\"expected at most one item\")\n    return items[0]\n"
             }
             Helper::Try => {
                 "def try_(*attempts: typing.Callable[[], _T]) -> _T:\n    for attempt in attempts:\n        try:\n            return attempt()\n        except Exception:\n            continue\n    raise ValueError(\"no alternative of try() could be evaluated\")\n"
@@ -321,7 +323,7 @@ impl Helper {
     }
 
     /// Whether the helper's signature uses the type variable `_T`: typed helpers let a checker carry
-    /// the expected type into their arguments (a dict literal inside `single_or_none([...])` is then
+    /// the expected type into their arguments (a dict literal inside `one([...] or [None])` is then
     /// checked as the input type it is passed as, instead of as a plain `dict`).
     fn generic(self) -> bool {
         matches!(
@@ -678,6 +680,8 @@ struct Emitter<'p> {
     /// Python identifier of every node.
     names: Vec<String>,
     output_memo: RefCell<HashMap<NodeId, bool>>,
+    /// Per local: whether its value builds a list or dict (see `holds_values`).
+    values_memo: RefCell<HashMap<NodeId, bool>>,
     typed_memo: RefCell<HashMap<NodeId, bool>>,
     /// While emitting inside an `apply`: output-valued expressions → the callback's names for them.
     substitutions: Vec<(Expr, String)>,
@@ -704,6 +708,7 @@ impl<'p> Emitter<'p> {
             exports: Vec::new(),
             names: node_names(program, component.is_some()),
             output_memo: RefCell::new(HashMap::new()),
+            values_memo: RefCell::new(HashMap::new()),
             typed_memo: RefCell::new(HashMap::new()),
             substitutions: Vec::new(),
             scope: Vec::new(),
@@ -1100,9 +1105,8 @@ impl<'p> Emitter<'p> {
             None => invoke_function(&invoke.token),
         };
         let Some(range) = &invoke.range else {
-            let mut args = self.invoke_arguments(invoke, None, 0);
-            args.extend(self.invoke_options(invoke, 0));
-            let _ = writeln!(out, "{name} = {}", call(&function, &args, 0));
+            let text = self.invoke_call(&function, invoke, None, 0);
+            let _ = writeln!(out, "{name} = {text}");
             return;
         };
         let (collection, is_count) = match range {
@@ -1125,33 +1129,24 @@ impl<'p> Emitter<'p> {
         } else {
             self.operand(collection, 1)
         };
-        let options = self.invoke_options(invoke, 1);
         let text = if is_count {
             let bindings = vec![Binding {
                 source: BindingSource::Range(RangeField::Index),
                 name: "index".into(),
                 typed: false,
             }];
-            let mut args = self.in_scope(bindings, |this| {
-                this.invoke_arguments(invoke, Some("index"), 1)
+            let text = self.in_scope(bindings, |this| {
+                this.invoke_call(&function, invoke, Some("index"), 1)
             });
-            args.extend(options);
-            format!(
-                "[\n{INDENT}{}\n{INDENT}for index in range({source})\n]",
-                call(&function, &args, 1)
-            )
+            format!("[\n{INDENT}{text}\n{INDENT}for index in range({source})\n]")
         } else {
             let shape = self.shape(collection);
             let typed = self.is_typed(collection);
             let (header, bindings) = self.each_header(&source, shape, typed);
-            let mut args = self.in_scope(bindings, |this| {
-                this.invoke_arguments(invoke, Some("key"), 1)
+            let text = self.in_scope(bindings, |this| {
+                this.invoke_call(&function, invoke, Some("key"), 1)
             });
-            args.extend(options);
-            format!(
-                "{{\n{INDENT}key: {}\n{INDENT}{header}\n}}",
-                call(&function, &args, 1)
-            )
+            format!("{{\n{INDENT}key: {text}\n{INDENT}{header}\n}}")
         };
         if lifted {
             let source = self.expr(collection, 0);
@@ -1160,6 +1155,60 @@ impl<'p> Emitter<'p> {
         } else {
             let _ = writeln!(out, "{name} = {text}");
         }
+    }
+
+    /// `function(arguments, opts=...)`. The typed dicts of an invoke's arguments hold plain values
+    /// (only an argument as a whole may be an `Output`), and a checker infers a dict built inside an
+    /// `apply` without the expected type: where outputs sit inside an argument, the call itself is
+    /// made inside the `apply`, so its dicts are checked against the function's parameters.
+    fn invoke_call(
+        &mut self,
+        function: &str,
+        invoke: &Invoke,
+        suffix: Option<&str>,
+        level: usize,
+    ) -> String {
+        let render = |this: &mut Self| {
+            let mut args = this.invoke_arguments(invoke, suffix, level);
+            args.extend(this.invoke_options(invoke, level));
+            call(function, &args, level)
+        };
+        let nested_outputs = invoke.get.is_none()
+            && invoke
+                .arguments
+                .iter()
+                .any(|p| self.is_output(&p.value) && self.holds_values(&p.value));
+        if !nested_outputs {
+            return render(self);
+        }
+        let roots: Vec<&Expr> = invoke.arguments.iter().map(|p| &p.value).collect();
+        self.lift(&roots, level, render)
+    }
+
+    /// Whether an expression builds a list or dict (directly or through the locals it reads): an
+    /// output in it is an element, not the value as a whole.
+    fn holds_values(&self, expr: &Expr) -> bool {
+        let mut found = false;
+        expr.walk(&mut |e| match e {
+            Expr::List(_) | Expr::Object(_) | Expr::For(_) | Expr::Splat(..) => found = true,
+            Expr::Ref { node, .. } if !found => found = self.local_holds_values(*node),
+            _ => {}
+        });
+        found
+    }
+
+    fn local_holds_values(&self, id: NodeId) -> bool {
+        if let Some(known) = self.values_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against cycles (already reported by the model).
+        self.values_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Local(value)) => self.holds_values(value),
+            _ => false,
+        };
+        self.values_memo.borrow_mut().insert(id, result);
+        result
     }
 
     /// A function's keyword arguments, or a `get`'s logical name (with the range variable `suffix`)
@@ -1418,6 +1467,10 @@ impl<'p> Emitter<'p> {
                         && self.surely_output(otherwise, depth + 1))
             }
             Expr::List(_) | Expr::Object(_) => false,
+            // A comprehension is lifted as a whole only when it ranges over an output; otherwise it
+            // is a list of outputs.
+            Expr::For(f) => self.is_output(&f.collection),
+            Expr::Splat(source, _) => self.is_output(source),
             Expr::Ref { node, .. } => match self.program.node(*node).map(|n| &n.kind) {
                 Some(NodeKind::Local(value)) => {
                     self.node_is_output(*node) && self.surely_output(value, depth + 1)
@@ -1489,7 +1542,12 @@ impl<'p> Emitter<'p> {
         for leaf in &leaves {
             sources.push(self.expr(leaf, level + 1));
         }
-        let single = leaves.len() == 1;
+        // A list or dict of outputs as the only leaf: `Output.from_input` unwraps it, but a checker
+        // then types the callback's argument as still holding outputs; `Output.all` types it `Any`.
+        let single = match leaves.as_slice() {
+            [leaf] => self.surely_output(leaf, 0) || !self.holds_values(leaf),
+            _ => false,
+        };
         let roots_leaf = if single {
             leaves.first().cloned()
         } else {
@@ -1879,7 +1937,13 @@ impl<'p> Emitter<'p> {
                 self.converted(expr, *conversion, args, level, input)
             }
             Expr::Intrinsic(intrinsic, args) => {
-                if self.is_output(expr) && matches!(intrinsic, Intrinsic::SingleOrNone) {
+                if self.is_output(expr)
+                    && matches!(intrinsic, Intrinsic::SingleOrNone)
+                    && !(input
+                        && args
+                            .first()
+                            .is_some_and(|a| self.outputs_in_elements_only(a)))
+                {
                     return self.lifted(expr, level, input);
                 }
                 let arg = args
@@ -1888,10 +1952,10 @@ impl<'p> Emitter<'p> {
                 match intrinsic {
                     Intrinsic::FileAsset => format!("pulumi.FileAsset({arg})"),
                     Intrinsic::StringAsset => format!("pulumi.StringAsset({arg})"),
-                    Intrinsic::SingleOrNone => {
-                        self.helpers.insert(Helper::SingleOrNone);
-                        format!("single_or_none({arg})")
-                    }
+                    Intrinsic::SingleOrNone => match args.first() {
+                        Some(items) => self.single_or_none(items, arg),
+                        None => arg,
+                    },
                     Intrinsic::Convert(_) => arg,
                 }
             }
@@ -1915,6 +1979,28 @@ impl<'p> Emitter<'p> {
                 self.steps(&mut each, steps, level, typed);
                 format!("[{each} for {item} in {base}]")
             }
+        }
+    }
+
+    /// `one(items or [None])`: the only element of a list of zero or one, or `None`.
+    fn single_or_none(&mut self, items: &Expr, text: String) -> String {
+        self.helpers.insert(Helper::SingleOrNone);
+        if matches!(items, Expr::List(elements) if !elements.is_empty()) {
+            return format!("one({text})");
+        }
+        format!("one({} or [None])", self.wrap_below(items, text, 1))
+    }
+
+    /// Whether the outputs in a list are elements (or inside them) rather than the list itself or
+    /// what decides its length: a list of input types may hold outputs, so it need not be lifted.
+    fn outputs_in_elements_only(&self, items: &Expr) -> bool {
+        match items {
+            Expr::List(_) => true,
+            Expr::For(f) => {
+                !self.is_output(&f.collection)
+                    && f.condition.as_ref().is_none_or(|c| !self.is_output(c))
+            }
+            _ => false,
         }
     }
 
@@ -2453,10 +2539,10 @@ impl<'p> Emitter<'p> {
                     p(0)
                 )
             }
-            ("one", 1) => {
-                self.helpers.insert(Helper::SingleOrNone);
-                format!("single_or_none({})", p(0))
-            }
+            ("one", 1) => match args.first() {
+                Some(items) => self.single_or_none(items, p(0)),
+                None => p(0),
+            },
             ("range", 1..=3) => format!("list({})", call("range", &plain, level)),
             ("reverse", 1) => format!("{}[::-1]", w(0)),
             ("setproduct", _) if n >= 1 => {

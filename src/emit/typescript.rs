@@ -114,6 +114,7 @@ fn emit_module(
         needs_path: false,
         needs_try: false,
         used_classes: BTreeSet::new(),
+        bound_vars: Vec::new(),
     };
     let mut body = String::new();
     let has_config = program
@@ -325,6 +326,8 @@ struct Emitter<'p> {
     needs_try: bool,
     /// Component classes this file instantiates (to import them).
     used_classes: BTreeSet<String>,
+    /// Variables of the `for` expressions around the code being written, as emitted.
+    bound_vars: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -819,7 +822,8 @@ impl Emitter<'_> {
     /// An output-valued expression, as an `Output` (a plain input is wrapped).
     fn output_expr(&mut self, expr: &Expr, level: usize) -> String {
         let text = self.expr(expr, level);
-        if self.is_plain_input(expr) {
+        // A list or object literal holding outputs is written as itself, not lifted.
+        if self.is_plain_input(expr) || matches!(expr, Expr::List(_) | Expr::Object(_)) {
             format!("pulumi.output({text})")
         } else {
             text
@@ -972,14 +976,64 @@ impl Emitter<'_> {
                 }
             }
             Expr::Call { name, args } if self.std_call(name, args.len()).is_some() => f(expr),
+            // Its outputs cannot be lifted past the variables they read: the whole `for` is one.
+            Expr::For(for_expr) if self.has_element_outputs(for_expr) => f(expr),
             other => other.children(&mut |child| self.for_each_output_leaf(child, f)),
+        }
+    }
+
+    /// Whether the value of a `for` expression is an output computed from the loop variables (a
+    /// `std` invoke over them, a ranged resource indexed by them): such a `for` yields a list or
+    /// map of outputs, gathered with `pulumi.all`. Keys, conditions and grouping need plain values
+    /// and are lifted as before.
+    fn has_element_outputs(&self, for_expr: &ForExpr) -> bool {
+        if for_expr.grouping {
+            return false;
+        }
+        let vars: Vec<&str> = for_expr
+            .key_var
+            .iter()
+            .map(String::as_str)
+            .chain([for_expr.value_var.as_str()])
+            .collect();
+        let reads_vars = |e: &Expr| {
+            let mut found = false;
+            self.for_each_output_leaf(e, &mut |leaf| {
+                found = found || vars.iter().any(|v| mentions_var(leaf, v));
+            });
+            found
+        };
+        reads_vars(&for_expr.value)
+            && !for_expr.key.as_ref().is_some_and(reads_vars)
+            && !for_expr.condition.as_ref().is_some_and(reads_vars)
+    }
+
+    /// A `for` expression with outputs per element: `pulumi.all(...)` over the mapped elements,
+    /// inside an `apply` over the collection when that is an output too.
+    fn element_outputs_for(&mut self, for_expr: &ForExpr, level: usize) -> String {
+        let gather =
+            |emitter: &mut Self| format!("pulumi.all({})", emitter.for_expr(for_expr, level));
+        if self.is_output(&for_expr.collection) {
+            self.lifted_with(&for_expr.collection, level, gather)
+        } else {
+            gather(self)
         }
     }
 
     /// Emits `expr` inside an `apply` over its output-valued references.
     fn lifted(&mut self, expr: &Expr, level: usize) -> String {
+        self.lifted_with(expr, level, |emitter| emitter.expr(expr, level))
+    }
+
+    /// Emits what `render` writes inside an `apply` over the output-valued references in `root`.
+    fn lifted_with(
+        &mut self,
+        root: &Expr,
+        level: usize,
+        render: impl FnOnce(&mut Self) -> String,
+    ) -> String {
         let mut leaves: Vec<Expr> = Vec::new();
-        self.for_each_output_leaf(expr, &mut |leaf| {
+        self.for_each_output_leaf(root, &mut |leaf| {
             if !leaves.contains(leaf) {
                 leaves.push(leaf.clone());
             }
@@ -994,7 +1048,7 @@ impl Emitter<'_> {
         let pushed = leaves.len();
         self.substitutions
             .extend(leaves.into_iter().zip(params.iter().cloned()));
-        let mut body = self.expr(expr, level);
+        let mut body = render(self);
         if body.starts_with('{') {
             body = format!("({body})"); // an arrow function returning an object literal
         }
@@ -1027,6 +1081,10 @@ impl Emitter<'_> {
         let in_scope = |name: &str| {
             taken.iter().any(|t| t == name)
                 || self.substitutions.iter().any(|(_, p)| p == name)
+                || self.bound_vars.iter().any(|v| v == name)
+                || self
+                    .range_names
+                    .is_some_and(|r| [r.index, r.key, r.value].contains(&name))
                 || node_names(name)
                 || matches!(name, "pulumi" | "config" | "fs")
         };
@@ -1193,6 +1251,9 @@ impl Emitter<'_> {
                 }
             }
             Expr::For(for_expr) => {
+                if self.has_element_outputs(for_expr) {
+                    return self.element_outputs_for(for_expr, level);
+                }
                 if self.is_output(&for_expr.collection) {
                     return self.lifted(expr, level);
                 }
@@ -1215,8 +1276,18 @@ impl Emitter<'_> {
         let collection = self.operand(&for_expr.collection, level);
         let value_var = identifier(&for_expr.value_var);
         let (source, params) = match &for_expr.key_var {
+            // Without a filter the callback's own index is the list index.
+            Some(key)
+                if for_expr.condition.is_none()
+                    && self.is_sequence(&for_expr.collection, self.program.nodes.len()) =>
+            {
+                (
+                    collection.clone(),
+                    format!("({value_var}, {})", identifier(key)),
+                )
+            }
             Some(key) => (
-                entries_of(&for_expr.collection, &collection),
+                self.for_entries(&for_expr.collection, &collection),
                 format!("([{}, {value_var}])", identifier(key)),
             ),
             None if for_expr.key.is_some() => (
@@ -1225,6 +1296,14 @@ impl Emitter<'_> {
             ),
             None => (collection.clone(), format!("({value_var})")),
         };
+        let outer_vars = self.bound_vars.len();
+        self.bound_vars.extend(
+            for_expr
+                .key_var
+                .iter()
+                .map(|k| identifier(k))
+                .chain([value_var.clone()]),
+        );
         let value = self.expr(&for_expr.value, level);
         let value = if value.starts_with('{') {
             format!("({value})")
@@ -1238,7 +1317,7 @@ impl Emitter<'_> {
             }
             None => source,
         };
-        match &for_expr.key {
+        let result = match &for_expr.key {
             None => format!("{filtered}.map({params} => {value})"),
             Some(key) => {
                 let key = self.expr(key, level);
@@ -1249,7 +1328,9 @@ impl Emitter<'_> {
                     format!("Object.fromEntries({filtered}.map({params} => [{key}, {value}]))")
                 }
             }
-        }
+        };
+        self.bound_vars.truncate(outer_vars);
+        result
     }
 
     fn template_parts(&mut self, parts: &[TemplatePart], level: usize, body: &mut String) {
@@ -1291,7 +1372,7 @@ impl Emitter<'_> {
                     let mapped = match key_var {
                         Some(key) => format!(
                             "{}.map(([{}, {value_var}]) => `{text}`)",
-                            entries_of(collection, &coll),
+                            self.for_entries(collection, &coll),
                             identifier(key)
                         ),
                         None => format!("{coll}.map(({value_var}) => `{text}`)"),
@@ -1546,6 +1627,56 @@ impl Emitter<'_> {
         native
     }
 
+    /// Key/value pairs of a `for` expression's collection: a list's keys are its indices (numbers,
+    /// as in Terraform, where `Object.entries` would give strings).
+    fn for_entries(&self, collection: &Expr, text: &str) -> String {
+        if self.is_sequence(collection, self.program.nodes.len()) {
+            format!("{text}.map((value, index) => [index, value] as const)")
+        } else {
+            entries_of(collection, text)
+        }
+    }
+
+    /// Whether a value is known to be a list or tuple (not a set or a map); `depth` bounds the
+    /// walk through locals, whose cycles are possible input.
+    fn is_sequence(&self, expr: &Expr, depth: usize) -> bool {
+        match expr {
+            Expr::List(_) | Expr::Splat(..) => true,
+            Expr::For(for_expr) => for_expr.key.is_none(),
+            Expr::Conditional(_, then, otherwise) => {
+                depth > 0
+                    && (self.is_sequence(then, depth - 1) || self.is_sequence(otherwise, depth - 1))
+            }
+            Expr::Call { name, .. } => matches!(
+                name.as_str(),
+                "tolist"
+                    | "concat"
+                    | "flatten"
+                    | "compact"
+                    | "split"
+                    | "sort"
+                    | "range"
+                    | "slice"
+                    | "reverse"
+                    | "keys"
+                    | "values"
+                    | "distinct"
+                    | "chunklist"
+                    | "formatlist"
+            ),
+            Expr::Ref { node, path } if path.is_empty() && depth > 0 => {
+                match self.program.node(*node).map(|n| &n.kind) {
+                    Some(NodeKind::Local(value)) => self.is_sequence(value, depth - 1),
+                    Some(NodeKind::Config(config)) => {
+                        matches!(config.effective_type(), ConfigType::List(_))
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
     /// A value known to be a map (object): object literals and map-typed variables.
     fn is_map_valued(&self, expr: &Expr) -> bool {
         match expr {
@@ -1797,6 +1928,17 @@ fn is_list_like(collection: &Expr) -> bool {
         ),
         _ => false,
     }
+}
+
+/// Whether `expr` reads the `for` variable `name` (an inner `for` rebinding it counts too, which
+/// only keeps an output inside the loop where hoisting it would have been possible).
+fn mentions_var(expr: &Expr, name: &str) -> bool {
+    if let Expr::Var(var) = expr {
+        return var == name;
+    }
+    let mut found = false;
+    expr.children(&mut |child| found = found || mentions_var(child, name));
+    found
 }
 
 /// A source identifier usable in TypeScript (reserved words get a trailing `_`).

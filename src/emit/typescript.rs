@@ -1056,11 +1056,10 @@ impl Emitter<'_> {
         self.substitutions.truncate(keep);
         match (sources.as_slice(), params.as_slice()) {
             ([source], [param]) => format!("{source}.apply({param} => {body})"),
-            _ => format!(
-                "pulumi.all([{}]).apply(([{}]) => {body})",
-                sources.join(", "),
-                params.join(", ")
-            ),
+            _ => {
+                let (all, pattern) = gathered(sources, params);
+                format!("{all}.apply(({pattern}) => {body})")
+            }
         }
     }
 
@@ -1570,13 +1569,29 @@ impl Emitter<'_> {
             ("sensitive", 1) => format!("pulumi.secret({})", plain(0)),
             ("nonsensitive", 1) => format!("pulumi.unsecret(pulumi.output({}))", plain(0)),
             ("try", n) if n >= 1 => {
-                self.needs_try = true;
-                let thunks: Vec<String> = rendered.iter().map(|t| format!("() => {t}")).collect();
-                format!("tryValues({})", thunks.join(", "))
+                // `try(jsondecode(var.x), var.x)` accepts a JSON string or the value itself; a
+                // variable typed as a non-string can only be the value.
+                let alternatives: Vec<(&Expr, &String)> = args
+                    .iter()
+                    .zip(&rendered)
+                    .filter(|(a, _)| !self.decodes_non_string(a))
+                    .collect();
+                match alternatives.as_slice() {
+                    [(only, text)] if cannot_fail(only) => (*text).clone(),
+                    [] => {
+                        self.needs_try = true;
+                        format!("tryValues({})", thunks(&rendered))
+                    }
+                    kept => {
+                        let kept: Vec<String> = kept.iter().map(|(_, t)| (*t).clone()).collect();
+                        self.needs_try = true;
+                        format!("tryValues({})", thunks(&kept))
+                    }
+                }
             }
             ("can", 1) => {
                 self.needs_try = true;
-                format!("canEvaluate(() => {})", plain(0))
+                format!("canEvaluate(() => {})", arrow_body(plain(0)))
             }
             ("file", 1) => {
                 self.needs_fs = true;
@@ -1674,6 +1689,39 @@ impl Emitter<'_> {
                 }
             }
             _ => false,
+        }
+    }
+
+    /// Whether `expr` is `jsondecode(v)` of a variable whose type is known and not a string, which
+    /// can only fail (and does not type-check in TypeScript).
+    fn decodes_non_string(&self, expr: &Expr) -> bool {
+        let Expr::Call { name, args } = expr else {
+            return false;
+        };
+        let [arg] = args.as_slice() else {
+            return false;
+        };
+        name == "jsondecode"
+            && matches!(
+                self.variable_type(arg, self.program.nodes.len()),
+                Some(ConfigType::List(_) | ConfigType::Map(_) | ConfigType::Object(_))
+                    | Some(ConfigType::Number | ConfigType::Bool)
+            )
+    }
+
+    /// The type of a whole reference to a variable, through locals that alias it; `depth` bounds
+    /// the walk (alias cycles are possible input).
+    fn variable_type(&self, expr: &Expr, depth: usize) -> Option<ConfigType> {
+        let Expr::Ref { node, path } = expr else {
+            return None;
+        };
+        if !path.is_empty() {
+            return None;
+        }
+        match self.program.node(*node).map(|n| &n.kind)? {
+            NodeKind::Config(config) => Some(config.effective_type()),
+            NodeKind::Local(value) if depth > 0 => self.variable_type(value, depth - 1),
+            _ => None,
         }
     }
 
@@ -1926,6 +1974,61 @@ fn is_list_like(collection: &Expr) -> bool {
                 | "setintersection"
                 | "setsubtract"
         ),
+        _ => false,
+    }
+}
+
+/// `pulumi.all([...])` over `sources` and the destructuring pattern of its callback. Tuples are typed
+/// up to eight elements only (a longer list of mixed types matches no overload), so longer lists
+/// are gathered in nested groups of eight.
+fn gathered(mut sources: Vec<String>, mut params: Vec<String>) -> (String, String) {
+    const TUPLE_MAX: usize = 8;
+    while sources.len() > TUPLE_MAX {
+        let mut grouped_sources = Vec::new();
+        let mut grouped_params = Vec::new();
+        for (chunk_sources, chunk_params) in sources.chunks(TUPLE_MAX).zip(params.chunks(TUPLE_MAX))
+        {
+            if let ([source], [param]) = (chunk_sources, chunk_params) {
+                grouped_sources.push(source.clone());
+                grouped_params.push(param.clone());
+            } else {
+                grouped_sources.push(format!("pulumi.all([{}])", chunk_sources.join(", ")));
+                grouped_params.push(format!("[{}]", chunk_params.join(", ")));
+            }
+        }
+        sources = grouped_sources;
+        params = grouped_params;
+    }
+    (
+        format!("pulumi.all([{}])", sources.join(", ")),
+        format!("[{}]", params.join(", ")),
+    )
+}
+
+/// `() => body` for each alternative of `tryValues`.
+fn thunks(bodies: &[String]) -> String {
+    let thunks: Vec<String> = bodies
+        .iter()
+        .map(|b| format!("() => {}", arrow_body(b.clone())))
+        .collect();
+    thunks.join(", ")
+}
+
+/// An arrow function's expression body: an object literal is parenthesised, or `{` would open a
+/// block.
+fn arrow_body(text: String) -> String {
+    if text.starts_with('{') {
+        format!("({text})")
+    } else {
+        text
+    }
+}
+
+/// Whether evaluating `expr` cannot throw: a constant or a whole reference.
+fn cannot_fail(expr: &Expr) -> bool {
+    match expr {
+        Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) | Expr::Var(_) => true,
+        Expr::Ref { path, .. } => path.is_empty(),
         _ => false,
     }
 }

@@ -1289,10 +1289,15 @@ impl Emitter<'_> {
                 self.for_entries(&for_expr.collection, &collection),
                 format!("([{}, {value_var}])", identifier(key)),
             ),
-            None if for_expr.key.is_some() => (
-                format!("Object.values({collection})"),
-                format!("({value_var})"),
-            ),
+            None if (for_expr.key.is_some()
+                && !self.is_sequence(&for_expr.collection, self.program.nodes.len()))
+                || self.is_map_valued(&for_expr.collection) =>
+            {
+                (
+                    format!("Object.values({collection})"),
+                    format!("({value_var})"),
+                )
+            }
             None => (collection.clone(), format!("({value_var})")),
         };
         let outer_vars = self.bound_vars.len();
@@ -1374,6 +1379,9 @@ impl Emitter<'_> {
                             self.for_entries(collection, &coll),
                             identifier(key)
                         ),
+                        None if self.is_map_valued(collection) => {
+                            format!("Object.values({coll}).map(({value_var}) => `{text}`)")
+                        }
                         None => format!("{coll}.map(({value_var}) => `{text}`)"),
                     };
                     let _ = write!(body, "${{{mapped}.join(\"\")}}");
@@ -1471,9 +1479,18 @@ impl Emitter<'_> {
             ("join", 2) => format!("{}.join({})", arg(1), plain(0)),
             ("split", 2) => format!("{}.split({})", arg(1), plain(0)),
             ("concat", 1) => plain(0),
+            // Spread rather than `a.concat(b)`, which requires `b`'s elements to have `a`'s type.
             ("concat", n) if n >= 2 => {
-                let rest: Vec<String> = rendered.iter().skip(1).cloned().collect();
-                format!("{}.concat({})", arg(0), rest.join(", "))
+                let mut elements: Vec<String> = Vec::new();
+                for (a, r) in args.iter().zip(&rendered) {
+                    match a {
+                        Expr::List(items) => {
+                            elements.extend(items.iter().map(|item| self.expr(item, level)))
+                        }
+                        _ => elements.push(format!("...{r}")),
+                    }
+                }
+                format!("[{}]", elements.join(", "))
             }
             ("concat...", 1) => format!("{}.flat()", arg(0)),
             ("merge", 0) => "{}".to_string(),
@@ -1725,17 +1742,29 @@ impl Emitter<'_> {
         }
     }
 
-    /// A value known to be a map (object): object literals and map-typed variables.
+    /// A value known to be a map (object): object literals, map-producing `for` expressions and
+    /// functions, map-typed variables and the locals that hold them.
     fn is_map_valued(&self, expr: &Expr) -> bool {
+        self.is_map_within(expr, self.program.nodes.len())
+    }
+
+    /// `is_map_valued`, following at most `depth` locals (alias cycles are possible input).
+    fn is_map_within(&self, expr: &Expr, depth: usize) -> bool {
         match expr {
             Expr::Object(_) => true,
-            Expr::Ref { node, path } if path.is_empty() => matches!(
-                self.program.node(*node).map(|n| &n.kind),
-                Some(NodeKind::Config(ConfigVar {
-                    ty: ConfigType::Map(_) | ConfigType::Object(_),
-                    ..
-                }))
-            ),
+            Expr::For(for_expr) => for_expr.key.is_some(),
+            Expr::Ref { node, path } if path.is_empty() => {
+                match self.program.node(*node).map(|n| &n.kind) {
+                    Some(NodeKind::Config(config)) => matches!(
+                        config.effective_type(),
+                        ConfigType::Map(_) | ConfigType::Object(_)
+                    ),
+                    Some(NodeKind::Local(value)) if depth > 0 => {
+                        self.is_map_within(value, depth - 1)
+                    }
+                    _ => false,
+                }
+            }
             Expr::Call { name, .. } => matches!(name.as_str(), "merge" | "tomap" | "zipmap"),
             _ => false,
         }

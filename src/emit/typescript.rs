@@ -115,6 +115,7 @@ fn emit_module(
         needs_try: false,
         used_classes: BTreeSet::new(),
         bound_vars: Vec::new(),
+        var_types: Vec::new(),
     };
     let mut body = String::new();
     let has_config = program
@@ -328,6 +329,8 @@ struct Emitter<'p> {
     used_classes: BTreeSet<String>,
     /// Variables of the `for` expressions around the code being written, as emitted.
     bound_vars: Vec<String>,
+    /// The static types of the `for` value variables around the code being written, by source name.
+    var_types: Vec<(String, Option<ConfigType>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -1300,6 +1303,24 @@ impl Emitter<'_> {
             }
             None => (collection.clone(), format!("({value_var})")),
         };
+        // Callbacks over an `any` collection get no parameter types from it: they are stated.
+        let depth = self.program.nodes.len();
+        let untyped = matches!(
+            self.static_type(&for_expr.collection, depth),
+            Some(ConfigType::Any)
+        );
+        let params = match (untyped, &for_expr.key_var) {
+            (false, _) => params,
+            (true, Some(key)) if params.starts_with("([") => {
+                format!("([{}, {value_var}]: [string, any])", identifier(key))
+            }
+            (true, Some(key)) => format!("({value_var}: any, {}: number)", identifier(key)),
+            (true, None) => format!("({value_var}: any)"),
+        };
+        let element_type = self.element_type(&for_expr.collection, depth);
+        let outer_types = self.var_types.len();
+        self.var_types
+            .push((for_expr.value_var.clone(), element_type));
         let outer_vars = self.bound_vars.len();
         self.bound_vars.extend(
             for_expr
@@ -1334,7 +1355,81 @@ impl Emitter<'_> {
             }
         };
         self.bound_vars.truncate(outer_vars);
+        self.var_types.truncate(outer_types);
         result
+    }
+
+    /// The type of a value as far as the variables' declared types tell (`Any` is TypeScript's
+    /// `any`); `None` where nothing is known. `depth` bounds the walk through locals.
+    fn static_type(&self, expr: &Expr, depth: usize) -> Option<ConfigType> {
+        let depth = depth.checked_sub(1)?;
+        match expr {
+            Expr::Ref { node, path } => {
+                let base = match &self.program.node(*node)?.kind {
+                    NodeKind::Config(config) => config.effective_type(),
+                    NodeKind::Local(value) => self.static_type(value, depth)?,
+                    _ => return None,
+                };
+                type_at(base, path)
+            }
+            Expr::Var(name) => self
+                .var_types
+                .iter()
+                .rev()
+                .find(|(var, _)| var == name)
+                .and_then(|(_, ty)| ty.clone()),
+            Expr::Range(RangeField::Value) => {
+                let node = self.program.node(self.current?)?;
+                let range = match &node.kind {
+                    NodeKind::Resource(r) => r.options.range.as_ref(),
+                    NodeKind::Component(c) => c.options.range.as_ref(),
+                    NodeKind::Invoke(i) => i.range.as_ref(),
+                    _ => None,
+                }?;
+                match range {
+                    Range::ForEach(collection) => match self.static_type(collection, depth)? {
+                        ConfigType::Map(inner) | ConfigType::List(inner) => Some(*inner),
+                        _ => None,
+                    },
+                    Range::Count(_) => None,
+                }
+            }
+            Expr::Access(base, path) => type_at(self.static_type(base, depth)?, path),
+            Expr::Conditional(_, then, otherwise) => {
+                let then = self.static_type(then, depth);
+                let otherwise = self.static_type(otherwise, depth);
+                match (then, otherwise) {
+                    (Some(ConfigType::Any), _) | (_, Some(ConfigType::Any)) => {
+                        Some(ConfigType::Any)
+                    }
+                    (a, b) if a == b => a,
+                    _ => None,
+                }
+            }
+            Expr::Call { name, args } => match name.as_str() {
+                "jsondecode" | "yamldecode" => Some(ConfigType::Any),
+                // `tryValues` of alternatives one of which is `any` is `any`.
+                "try" => args
+                    .iter()
+                    .any(|a| matches!(self.static_type(a, depth), Some(ConfigType::Any)))
+                    .then_some(ConfigType::Any),
+                "lookup" => args.first().and_then(|m| self.element_type(m, depth)),
+                _ => None,
+            },
+            Expr::Intrinsic(Intrinsic::SingleOrNone, args) => {
+                args.first().and_then(|a| self.element_type(a, depth))
+            }
+            _ => None,
+        }
+    }
+
+    /// The static type of the elements (values) of a list or map.
+    fn element_type(&self, collection: &Expr, depth: usize) -> Option<ConfigType> {
+        match self.static_type(collection, depth)? {
+            ConfigType::Any => Some(ConfigType::Any),
+            ConfigType::List(inner) | ConfigType::Map(inner) => Some(*inner),
+            _ => None,
+        }
     }
 
     fn template_parts(&mut self, parts: &[TemplatePart], level: usize, body: &mut String) {
@@ -2032,6 +2127,22 @@ fn gathered(mut sources: Vec<String>, mut params: Vec<String>) -> (String, Strin
         format!("pulumi.all([{}])", sources.join(", ")),
         format!("[{}]", params.join(", ")),
     )
+}
+
+/// The type reached from `ty` through `path`: `any` stays `any`.
+fn type_at(ty: ConfigType, path: &[Step]) -> Option<ConfigType> {
+    let mut ty = ty;
+    for step in path {
+        ty = match (step, ty) {
+            (_, ConfigType::Any) => return Some(ConfigType::Any),
+            (Step::Index(_), ConfigType::List(inner)) | (_, ConfigType::Map(inner)) => *inner,
+            (Step::Attr(name), ConfigType::Object(fields)) => {
+                fields.into_iter().find(|(field, _)| field == name)?.1
+            }
+            _ => return None,
+        };
+    }
+    Some(ty)
 }
 
 /// `() => body` for each alternative of `tryValues`.

@@ -1396,15 +1396,27 @@ impl Emitter<'_> {
             }
             Expr::Access(base, path) => type_at(self.static_type(base, depth)?, path),
             Expr::Conditional(_, then, otherwise) => {
-                let then = self.static_type(then, depth);
-                let otherwise = self.static_type(otherwise, depth);
-                match (then, otherwise) {
+                let then_type = self.static_type(then, depth);
+                let otherwise_type = self.static_type(otherwise, depth);
+                match (then_type, otherwise_type) {
                     (Some(ConfigType::Any), _) | (_, Some(ConfigType::Any)) => {
                         Some(ConfigType::Any)
                     }
                     (a, b) if a == b => a,
+                    // An empty literal takes the other branch's type.
+                    (a, _) if is_empty_literal(otherwise) => a,
+                    (_, b) if is_empty_literal(then) => b,
                     _ => None,
                 }
+            }
+            // A filter keeps the collection's element type.
+            Expr::For(for_expr) if for_expr.value == Expr::Var(for_expr.value_var.clone()) => {
+                let element = Box::new(self.element_type(&for_expr.collection, depth)?);
+                Some(if for_expr.key.is_some() {
+                    ConfigType::Map(element)
+                } else {
+                    ConfigType::List(element)
+                })
             }
             Expr::Call { name, args } => match name.as_str() {
                 "jsondecode" | "yamldecode" => Some(ConfigType::Any),
@@ -2127,6 +2139,15 @@ fn gathered(mut sources: Vec<String>, mut params: Vec<String>) -> (String, Strin
         format!("pulumi.all([{}])", sources.join(", ")),
         format!("[{}]", params.join(", ")),
     )
+}
+
+/// `[]` or `{}`.
+fn is_empty_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::List(items) => items.is_empty(),
+        Expr::Object(entries) => entries.is_empty(),
+        _ => false,
+    }
 }
 
 /// The type reached from `ty` through `path`: `any` stays `any`.

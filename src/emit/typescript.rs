@@ -1409,6 +1409,9 @@ impl Emitter<'_> {
                     _ => None,
                 }
             }
+            Expr::List(items) => Some(ConfigType::List(Box::new(
+                self.static_type(items.first()?, depth)?,
+            ))),
             // A filter keeps the collection's element type.
             Expr::For(for_expr) if for_expr.value == Expr::Var(for_expr.value_var.clone()) => {
                 let element = Box::new(self.element_type(&for_expr.collection, depth)?);
@@ -1420,11 +1423,20 @@ impl Emitter<'_> {
             }
             Expr::Call { name, args } => match name.as_str() {
                 "jsondecode" | "yamldecode" => Some(ConfigType::Any),
-                // `tryValues` of alternatives one of which is `any` is `any`.
-                "try" => args
-                    .iter()
-                    .any(|a| matches!(self.static_type(a, depth), Some(ConfigType::Any)))
-                    .then_some(ConfigType::Any),
+                // `tryValues` of alternatives one of which is `any` is `any`; otherwise the first
+                // known alternative stands for all.
+                "try" => {
+                    let types: Vec<ConfigType> = args
+                        .iter()
+                        .filter(|a| !is_empty_literal(a))
+                        .filter_map(|a| self.static_type(a, depth))
+                        .collect();
+                    if types.contains(&ConfigType::Any) {
+                        Some(ConfigType::Any)
+                    } else {
+                        types.into_iter().next()
+                    }
+                }
                 "lookup" => args.first().and_then(|m| self.element_type(m, depth)),
                 _ => None,
             },

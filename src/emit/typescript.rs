@@ -118,6 +118,8 @@ fn emit_module(
         needs_try: false,
         needs_to_bool: false,
         used_classes: BTreeSet::new(),
+        bound_vars: Vec::new(),
+        var_types: Vec::new(),
     };
     let mut body = String::new();
     let has_config = program
@@ -337,6 +339,10 @@ struct Emitter<'p> {
     needs_to_bool: bool,
     /// Component classes this file instantiates (to import them).
     used_classes: BTreeSet<String>,
+    /// Variables of the `for` expressions around the code being written, as emitted.
+    bound_vars: Vec<String>,
+    /// The static types of the `for` value variables around the code being written, by source name.
+    var_types: Vec<(String, Option<ConfigType>)>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -836,7 +842,8 @@ impl Emitter<'_> {
     /// gathered).
     fn output_expr(&mut self, expr: &Expr, level: usize) -> String {
         let text = self.expr(expr, level);
-        if self.is_plain_input(expr) {
+        // A list or object literal holding outputs is written as itself, not lifted.
+        if self.is_plain_input(expr) || matches!(expr, Expr::List(_) | Expr::Object(_)) {
             format!("pulumi.output({text})")
         } else if self.is_output_list(expr) {
             format!("pulumi.all({text})")
@@ -1100,14 +1107,64 @@ impl Emitter<'_> {
                 if name == "length"
                     && matches!(args.as_slice(), [list] if self.is_output_list(list)) => {}
             Expr::Splat(..) if self.is_output_list(expr) => f(expr),
+            // Its outputs cannot be lifted past the variables they read: the whole `for` is one.
+            Expr::For(for_expr) if self.has_element_outputs(for_expr) => f(expr),
             other => other.children(&mut |child| self.for_each_output_leaf(child, f)),
+        }
+    }
+
+    /// Whether the value of a `for` expression is an output computed from the loop variables (a
+    /// `std` invoke over them, a ranged resource indexed by them): such a `for` yields a list or
+    /// map of outputs, gathered with `pulumi.all`. Keys, conditions and grouping need plain values
+    /// and are lifted as before.
+    fn has_element_outputs(&self, for_expr: &ForExpr) -> bool {
+        if for_expr.grouping {
+            return false;
+        }
+        let vars: Vec<&str> = for_expr
+            .key_var
+            .iter()
+            .map(String::as_str)
+            .chain([for_expr.value_var.as_str()])
+            .collect();
+        let reads_vars = |e: &Expr| {
+            let mut found = false;
+            self.for_each_output_leaf(e, &mut |leaf| {
+                found = found || vars.iter().any(|v| mentions_var(leaf, v));
+            });
+            found
+        };
+        reads_vars(&for_expr.value)
+            && !for_expr.key.as_ref().is_some_and(reads_vars)
+            && !for_expr.condition.as_ref().is_some_and(reads_vars)
+    }
+
+    /// A `for` expression with outputs per element: `pulumi.all(...)` over the mapped elements,
+    /// inside an `apply` over the collection when that is an output too.
+    fn element_outputs_for(&mut self, for_expr: &ForExpr, level: usize) -> String {
+        let gather =
+            |emitter: &mut Self| format!("pulumi.all({})", emitter.for_expr(for_expr, level));
+        if self.is_output(&for_expr.collection) {
+            self.lifted_with(&for_expr.collection, level, gather)
+        } else {
+            gather(self)
         }
     }
 
     /// Emits `expr` inside an `apply` over its output-valued references.
     fn lifted(&mut self, expr: &Expr, level: usize) -> String {
+        self.lifted_with(expr, level, |emitter| emitter.expr(expr, level))
+    }
+
+    /// Emits what `render` writes inside an `apply` over the output-valued references in `root`.
+    fn lifted_with(
+        &mut self,
+        root: &Expr,
+        level: usize,
+        render: impl FnOnce(&mut Self) -> String,
+    ) -> String {
         let mut leaves: Vec<Expr> = Vec::new();
-        self.for_each_output_leaf(expr, &mut |leaf| {
+        self.for_each_output_leaf(root, &mut |leaf| {
             if !leaves.contains(leaf) {
                 leaves.push(leaf.clone());
             }
@@ -1116,7 +1173,7 @@ impl Emitter<'_> {
         let mut params = Vec::new();
         // Parameters must not shadow the names the body uses or binds.
         let mut taken = Vec::new();
-        self.names_in(expr, &mut taken);
+        self.names_in(root, &mut taken);
         for leaf in &leaves {
             sources.push(self.output_expr(leaf, level));
             let param = self.parameter_name(leaf, &taken);
@@ -1126,7 +1183,7 @@ impl Emitter<'_> {
         let pushed = leaves.len();
         self.substitutions
             .extend(leaves.into_iter().zip(params.iter().cloned()));
-        let mut body = self.expr(expr, level);
+        let mut body = render(self);
         if body.starts_with('{') {
             body = format!("({body})"); // an arrow function returning an object literal
         }
@@ -1192,6 +1249,10 @@ impl Emitter<'_> {
         let in_scope = |name: &str| {
             taken.iter().any(|t| t == name)
                 || self.substitutions.iter().any(|(_, p)| p == name)
+                || self.bound_vars.iter().any(|v| v == name)
+                || self
+                    .range_names
+                    .is_some_and(|r| [r.index, r.key, r.value].contains(&name))
                 || node_names(name)
                 || matches!(name, "pulumi" | "config" | "fs")
         };
@@ -1351,6 +1412,9 @@ impl Emitter<'_> {
                 }
             }
             Expr::For(for_expr) => {
+                if self.has_element_outputs(for_expr) {
+                    return self.element_outputs_for(for_expr, level);
+                }
                 if self.is_output(&for_expr.collection) {
                     return self.lifted(expr, level);
                 }
@@ -1418,16 +1482,57 @@ impl Emitter<'_> {
         let collection = self.operand(&for_expr.collection, level);
         let value_var = identifier(&for_expr.value_var);
         let (source, params) = match &for_expr.key_var {
+            // Without a filter the callback's own index is the list index.
+            Some(key)
+                if for_expr.condition.is_none()
+                    && self.is_sequence(&for_expr.collection, self.program.nodes.len()) =>
+            {
+                (
+                    collection.clone(),
+                    format!("({value_var}, {})", identifier(key)),
+                )
+            }
             Some(key) => (
-                entries_of(&for_expr.collection, &collection),
+                self.for_entries(&for_expr.collection, &collection),
                 format!("([{}, {value_var}])", identifier(key)),
             ),
-            None if for_expr.key.is_some() => (
-                format!("Object.values({collection})"),
-                format!("({value_var})"),
-            ),
+            None if (for_expr.key.is_some()
+                && !self.is_sequence(&for_expr.collection, self.program.nodes.len()))
+                || self.is_map_valued(&for_expr.collection) =>
+            {
+                (
+                    format!("Object.values({collection})"),
+                    format!("({value_var})"),
+                )
+            }
             None => (collection.clone(), format!("({value_var})")),
         };
+        // Callbacks over an `any` collection get no parameter types from it: they are stated.
+        let depth = self.program.nodes.len();
+        let untyped = matches!(
+            self.static_type(&for_expr.collection, depth),
+            Some(ConfigType::Any)
+        );
+        let params = match (untyped, &for_expr.key_var) {
+            (false, _) => params,
+            (true, Some(key)) if params.starts_with("([") => {
+                format!("([{}, {value_var}]: [string, any])", identifier(key))
+            }
+            (true, Some(key)) => format!("({value_var}: any, {}: number)", identifier(key)),
+            (true, None) => format!("({value_var}: any)"),
+        };
+        let element_type = self.element_type(&for_expr.collection, depth);
+        let outer_types = self.var_types.len();
+        self.var_types
+            .push((for_expr.value_var.clone(), element_type));
+        let outer_vars = self.bound_vars.len();
+        self.bound_vars.extend(
+            for_expr
+                .key_var
+                .iter()
+                .map(|k| identifier(k))
+                .chain([value_var.clone()]),
+        );
         let value = self.expr(&for_expr.value, level);
         let value = if value.starts_with('{') {
             format!("({value})")
@@ -1441,7 +1546,7 @@ impl Emitter<'_> {
             }
             None => source,
         };
-        match &for_expr.key {
+        let result = match &for_expr.key {
             None => format!("{filtered}.map({params} => {value})"),
             Some(key) => {
                 let key = self.expr(key, level);
@@ -1452,6 +1557,106 @@ impl Emitter<'_> {
                     format!("Object.fromEntries({filtered}.map({params} => [{key}, {value}]))")
                 }
             }
+        };
+        self.bound_vars.truncate(outer_vars);
+        self.var_types.truncate(outer_types);
+        result
+    }
+
+    /// The type of a value as far as the variables' declared types tell (`Any` is TypeScript's
+    /// `any`); `None` where nothing is known. `depth` bounds the walk through locals.
+    fn static_type(&self, expr: &Expr, depth: usize) -> Option<ConfigType> {
+        let depth = depth.checked_sub(1)?;
+        match expr {
+            Expr::Ref { node, path } => {
+                let base = match &self.program.node(*node)?.kind {
+                    NodeKind::Config(config) => config.effective_type(),
+                    NodeKind::Local(value) => self.static_type(value, depth)?,
+                    _ => return None,
+                };
+                type_at(base, path)
+            }
+            Expr::Var(name) => self
+                .var_types
+                .iter()
+                .rev()
+                .find(|(var, _)| var == name)
+                .and_then(|(_, ty)| ty.clone()),
+            Expr::Range(RangeField::Value) => {
+                let node = self.program.node(self.current?)?;
+                let range = match &node.kind {
+                    NodeKind::Resource(r) => r.options.range.as_ref(),
+                    NodeKind::Component(c) => c.options.range.as_ref(),
+                    NodeKind::Invoke(i) => i.range.as_ref(),
+                    _ => None,
+                }?;
+                match range {
+                    Range::ForEach(collection) => match self.static_type(collection, depth)? {
+                        ConfigType::Map(inner) | ConfigType::List(inner) => Some(*inner),
+                        _ => None,
+                    },
+                    Range::Count(_) => None,
+                }
+            }
+            Expr::Access(base, path) => type_at(self.static_type(base, depth)?, path),
+            Expr::Conditional(_, then, otherwise) => {
+                let then_type = self.static_type(then, depth);
+                let otherwise_type = self.static_type(otherwise, depth);
+                match (then_type, otherwise_type) {
+                    (Some(ConfigType::Any), _) | (_, Some(ConfigType::Any)) => {
+                        Some(ConfigType::Any)
+                    }
+                    (a, b) if a == b => a,
+                    // An empty literal takes the other branch's type.
+                    (a, _) if is_empty_literal(otherwise) => a,
+                    (_, b) if is_empty_literal(then) => b,
+                    _ => None,
+                }
+            }
+            Expr::List(items) => Some(ConfigType::List(Box::new(
+                self.static_type(items.first()?, depth)?,
+            ))),
+            // A filter keeps the collection's element type.
+            Expr::For(for_expr) if for_expr.value == Expr::Var(for_expr.value_var.clone()) => {
+                let element = Box::new(self.element_type(&for_expr.collection, depth)?);
+                Some(if for_expr.key.is_some() {
+                    ConfigType::Map(element)
+                } else {
+                    ConfigType::List(element)
+                })
+            }
+            Expr::Call { name, args } => match name.as_str() {
+                "jsondecode" | "yamldecode" => Some(ConfigType::Any),
+                // `tryValues` of alternatives one of which is `any` is `any`; otherwise the first
+                // known alternative stands for all.
+                "try" => {
+                    let types: Vec<ConfigType> = args
+                        .iter()
+                        .filter(|a| !is_empty_literal(a))
+                        .filter_map(|a| self.static_type(a, depth))
+                        .collect();
+                    if types.contains(&ConfigType::Any) {
+                        Some(ConfigType::Any)
+                    } else {
+                        types.into_iter().next()
+                    }
+                }
+                "lookup" => args.first().and_then(|m| self.element_type(m, depth)),
+                _ => None,
+            },
+            Expr::Intrinsic(Intrinsic::SingleOrNone, args) => {
+                args.first().and_then(|a| self.element_type(a, depth))
+            }
+            _ => None,
+        }
+    }
+
+    /// The static type of the elements (values) of a list or map.
+    fn element_type(&self, collection: &Expr, depth: usize) -> Option<ConfigType> {
+        match self.static_type(collection, depth)? {
+            ConfigType::Any => Some(ConfigType::Any),
+            ConfigType::List(inner) | ConfigType::Map(inner) => Some(*inner),
+            _ => None,
         }
     }
 
@@ -1494,9 +1699,12 @@ impl Emitter<'_> {
                     let mapped = match key_var {
                         Some(key) => format!(
                             "{}.map(([{}, {value_var}]) => `{text}`)",
-                            entries_of(collection, &coll),
+                            self.for_entries(collection, &coll),
                             identifier(key)
                         ),
+                        None if self.is_map_valued(collection) => {
+                            format!("Object.values({coll}).map(({value_var}) => `{text}`)")
+                        }
                         None => format!("{coll}.map(({value_var}) => `{text}`)"),
                     };
                     let _ = write!(body, "${{{mapped}.join(\"\")}}");
@@ -1608,20 +1816,17 @@ impl Emitter<'_> {
             // Spread rather than `a.concat(b)`, which requires `b`'s elements to be of `a`'s type:
             // lists of different object shapes, or of outputs and strings, are joined as in Terraform.
             ("concat", n) if n >= 2 => {
-                let parts: Vec<String> = args
-                    .iter()
-                    .zip(&rendered)
-                    .filter_map(|(a, r)| match a {
+                let mut elements: Vec<String> = Vec::new();
+                for (a, r) in args.iter().zip(&rendered) {
+                    match a {
                         // A literal list's items are written in place.
-                        Expr::List(items) if items.is_empty() => None,
-                        Expr::List(_) if !r.contains('\n') => r
-                            .strip_prefix('[')
-                            .and_then(|r| r.strip_suffix(']'))
-                            .map(str::to_string),
-                        _ => Some(format!("...{r}")),
-                    })
-                    .collect();
-                format!("[{}]", parts.join(", "))
+                        Expr::List(items) => {
+                            elements.extend(items.iter().map(|item| self.expr(item, level)))
+                        }
+                        _ => elements.push(format!("...{r}")),
+                    }
+                }
+                format!("[{}]", elements.join(", "))
             }
             ("concat...", 1) => format!("{}.flat()", arg(0)),
             ("merge", 0) => "{}".to_string(),
@@ -1719,13 +1924,29 @@ impl Emitter<'_> {
             ("sensitive", 1) => format!("pulumi.secret({})", plain(0)),
             ("nonsensitive", 1) => format!("pulumi.unsecret(pulumi.output({}))", plain(0)),
             ("try", n) if n >= 1 => {
-                self.needs_try = true;
-                let thunks: Vec<String> = rendered.iter().map(|t| arrow_body(t)).collect();
-                format!("tryValues({})", thunks.join(", "))
+                // `try(jsondecode(var.x), var.x)` accepts a JSON string or the value itself; a
+                // variable typed as a non-string can only be the value.
+                let alternatives: Vec<(&Expr, &String)> = args
+                    .iter()
+                    .zip(&rendered)
+                    .filter(|(a, _)| !self.decodes_non_string(a))
+                    .collect();
+                match alternatives.as_slice() {
+                    [(only, text)] if cannot_fail(only) => (*text).clone(),
+                    [] => {
+                        self.needs_try = true;
+                        format!("tryValues({})", thunks(&rendered))
+                    }
+                    kept => {
+                        let kept: Vec<String> = kept.iter().map(|(_, t)| (*t).clone()).collect();
+                        self.needs_try = true;
+                        format!("tryValues({})", thunks(&kept))
+                    }
+                }
             }
             ("can", 1) => {
                 self.needs_try = true;
-                format!("canEvaluate(() => {})", plain(0))
+                format!("canEvaluate({})", arrow_body(&plain(0)))
             }
             ("file", 1) => {
                 self.needs_fs = true;
@@ -1776,17 +1997,112 @@ impl Emitter<'_> {
         native
     }
 
-    /// A value known to be a map (object): object literals and map-typed variables.
+    /// Key/value pairs of a `for` expression's collection: a list's keys are its indices (numbers,
+    /// as in Terraform, where `Object.entries` would give strings).
+    fn for_entries(&self, collection: &Expr, text: &str) -> String {
+        if self.is_sequence(collection, self.program.nodes.len()) {
+            format!("{text}.map((value, index) => [index, value] as const)")
+        } else {
+            entries_of(collection, text)
+        }
+    }
+
+    /// Whether a value is known to be a list or tuple (not a set or a map); `depth` bounds the
+    /// walk through locals, whose cycles are possible input.
+    fn is_sequence(&self, expr: &Expr, depth: usize) -> bool {
+        match expr {
+            Expr::List(_) | Expr::Splat(..) => true,
+            Expr::For(for_expr) => for_expr.key.is_none(),
+            Expr::Conditional(_, then, otherwise) => {
+                depth > 0
+                    && (self.is_sequence(then, depth - 1) || self.is_sequence(otherwise, depth - 1))
+            }
+            Expr::Call { name, .. } => matches!(
+                name.as_str(),
+                "tolist"
+                    | "concat"
+                    | "flatten"
+                    | "compact"
+                    | "split"
+                    | "sort"
+                    | "range"
+                    | "slice"
+                    | "reverse"
+                    | "keys"
+                    | "values"
+                    | "distinct"
+                    | "chunklist"
+                    | "formatlist"
+            ),
+            Expr::Ref { node, path } if path.is_empty() && depth > 0 => {
+                match self.program.node(*node).map(|n| &n.kind) {
+                    Some(NodeKind::Local(value)) => self.is_sequence(value, depth - 1),
+                    Some(NodeKind::Config(config)) => {
+                        matches!(config.effective_type(), ConfigType::List(_))
+                    }
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether `expr` is `jsondecode(v)` of a variable whose type is known and not a string, which
+    /// can only fail (and does not type-check in TypeScript).
+    fn decodes_non_string(&self, expr: &Expr) -> bool {
+        let Expr::Call { name, args } = expr else {
+            return false;
+        };
+        let [arg] = args.as_slice() else {
+            return false;
+        };
+        name == "jsondecode"
+            && matches!(
+                self.variable_type(arg, self.program.nodes.len()),
+                Some(ConfigType::List(_) | ConfigType::Map(_) | ConfigType::Object(_))
+                    | Some(ConfigType::Number | ConfigType::Bool)
+            )
+    }
+
+    /// The type of a whole reference to a variable, through locals that alias it; `depth` bounds
+    /// the walk (alias cycles are possible input).
+    fn variable_type(&self, expr: &Expr, depth: usize) -> Option<ConfigType> {
+        let Expr::Ref { node, path } = expr else {
+            return None;
+        };
+        if !path.is_empty() {
+            return None;
+        }
+        match self.program.node(*node).map(|n| &n.kind)? {
+            NodeKind::Config(config) => Some(config.effective_type()),
+            NodeKind::Local(value) if depth > 0 => self.variable_type(value, depth - 1),
+            _ => None,
+        }
+    }
+
+    /// A value known to be a map (object): object literals, map-producing `for` expressions and
+    /// functions, map-typed variables and the locals that hold them.
     fn is_map_valued(&self, expr: &Expr) -> bool {
+        self.is_map_within(expr, self.program.nodes.len())
+    }
+
+    /// `is_map_valued`, following at most `depth` locals (alias cycles are possible input).
+    fn is_map_within(&self, expr: &Expr, depth: usize) -> bool {
         match expr {
             Expr::Object(_) => true,
-            Expr::Ref { node, path } if path.is_empty() => matches!(
-                self.program.node(*node).map(|n| &n.kind),
-                Some(NodeKind::Config(ConfigVar {
-                    ty: ConfigType::Map(_) | ConfigType::Object(_),
-                    ..
-                }))
-            ),
+            Expr::For(for_expr) => for_expr.key.is_some(),
+            Expr::Ref { node, path } if path.is_empty() => {
+                match self.program.node(*node).map(|n| &n.kind) {
+                    Some(NodeKind::Config(config)) => matches!(
+                        config.effective_type(),
+                        ConfigType::Map(_) | ConfigType::Object(_)
+                    ),
+                    Some(NodeKind::Local(value)) if depth > 0 => {
+                        self.is_map_within(value, depth - 1)
+                    }
+                    _ => false,
+                }
+            }
             Expr::Call { name, .. } => matches!(name.as_str(), "merge" | "tomap" | "zipmap"),
             _ => false,
         }
@@ -2072,6 +2388,57 @@ fn is_list_like(collection: &Expr) -> bool {
         ),
         _ => false,
     }
+}
+
+/// `[]` or `{}`.
+fn is_empty_literal(expr: &Expr) -> bool {
+    match expr {
+        Expr::List(items) => items.is_empty(),
+        Expr::Object(entries) => entries.is_empty(),
+        _ => false,
+    }
+}
+
+/// The type reached from `ty` through `path`: `any` stays `any`.
+fn type_at(ty: ConfigType, path: &[Step]) -> Option<ConfigType> {
+    let mut ty = ty;
+    for step in path {
+        ty = match (step, ty) {
+            (_, ConfigType::Any) => return Some(ConfigType::Any),
+            (Step::Index(_), ConfigType::List(inner)) | (_, ConfigType::Map(inner)) => *inner,
+            (Step::Attr(name), ConfigType::Object(fields)) => {
+                fields.into_iter().find(|(field, _)| field == name)?.1
+            }
+            _ => return None,
+        };
+    }
+    Some(ty)
+}
+
+/// `() => body` for each alternative of `tryValues`.
+fn thunks(bodies: &[String]) -> String {
+    let thunks: Vec<String> = bodies.iter().map(|b| arrow_body(b)).collect();
+    thunks.join(", ")
+}
+
+/// Whether evaluating `expr` cannot throw: a constant or a whole reference.
+fn cannot_fail(expr: &Expr) -> bool {
+    match expr {
+        Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) | Expr::Var(_) => true,
+        Expr::Ref { path, .. } => path.is_empty(),
+        _ => false,
+    }
+}
+
+/// Whether `expr` reads the `for` variable `name` (an inner `for` rebinding it counts too, which
+/// only keeps an output inside the loop where hoisting it would have been possible).
+fn mentions_var(expr: &Expr, name: &str) -> bool {
+    if let Expr::Var(var) = expr {
+        return var == name;
+    }
+    let mut found = false;
+    expr.children(&mut |child| found = found || mentions_var(child, name));
+    found
 }
 
 /// A source identifier usable in TypeScript (reserved words get a trailing `_`).

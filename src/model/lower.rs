@@ -6,6 +6,7 @@
 use super::component::{module_source, ModuleSource};
 use super::config::lower_variable;
 use super::expr::{ExprLowering, RangeKind};
+use super::kubernetes_patch::{self, PatchKind};
 use super::provider::{lower_default_provider, provider_package};
 use super::resource::{lower_data_body, lower_resource_body, Provisioner};
 use super::{
@@ -831,6 +832,9 @@ impl<'f> ModuleLowering<'f, '_> {
         let reads_existing = read_get.is_some();
         let token = if let Some((token, _)) = &read_get {
             token.clone()
+        } else if let (TypeKind::Resource, Some(patch)) = (kind, PatchKind::of(tf_type)) {
+            // Server-side apply edits of objects the configuration does not own: a Patch resource.
+            kubernetes_patch::token(patch, block)
         } else if kind == TypeKind::Resource && tf_type == KUBERNETES_MANIFEST {
             // Any Kubernetes object: Pulumi's CustomResource takes apiVersion, kind and the rest
             // of the manifest as its arguments (see `lower_node`).
@@ -858,7 +862,13 @@ impl<'f> ModuleLowering<'f, '_> {
         // A data source read with `get` resolves its attributes as the resource type's.
         let decl_mapping = match read_get {
             Some((_, m)) => Some((m, TypeKind::Resource, tf_type.to_string())),
-            None => mapping.map(|m| (m, kind, tf_type.to_string())),
+            None => mapping.map(|m| {
+                // A Patch resource's attributes are the patched object's.
+                let object_type = PatchKind::of(tf_type)
+                    .filter(|_| kind == TypeKind::Resource)
+                    .and_then(PatchKind::object_type);
+                (m, kind, object_type.unwrap_or(tf_type).to_string())
+            }),
         };
         if kind == TypeKind::Resource {
             self.add(
@@ -1022,6 +1032,24 @@ fn lower_node(
                     ),
                 }
             }
+        }
+        (NodeKind::Resource(resource), Pending::Resource(block))
+            if PatchKind::of(&resource.tf_type).is_some() =>
+        {
+            let Some(patch) = PatchKind::of(&resource.tf_type) else {
+                return Vec::new();
+            };
+            let fields = kubernetes_patch::fields(patch, mapping.as_ref().map(|(m, _, _)| &**m));
+            let provisioners = lower_resource_body(
+                resource,
+                block,
+                Some(&fields),
+                id,
+                &node.name,
+                &mut lowering,
+            );
+            kubernetes_patch::reshape(patch, resource, block, &mut lowering);
+            return provisioners;
         }
         (NodeKind::Resource(resource), Pending::Resource(block)) => {
             let manifest_fields;

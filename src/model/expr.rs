@@ -613,7 +613,9 @@ impl<'a, 'r> ExprLowering<'a, 'r> {
                         _ => name.to_string(),
                     };
                     first_attr = false;
-                    steps.push(Step::Attr(step));
+                    // A Terraform attribute the Pulumi type keeps deeper (`certificate` →
+                    // `status.certificate`) is named by its path.
+                    steps.extend(step.split('.').map(|s| Step::Attr(s.to_string())));
                 }
                 TraversalOperator::Index(index) => steps.push(Step::Index(self.lower(index))),
                 TraversalOperator::LegacyIndex(index) => {

@@ -1065,6 +1065,7 @@ fn lower_node(
             if resource.tf_type == KUBERNETES_MANIFEST {
                 spread_manifest(resource, block, &mut lowering);
             }
+            super::kubernetes_defaults::fill_required(resource);
             return provisioners;
         }
         (NodeKind::Resource(resource), Pending::Provider(block)) => {

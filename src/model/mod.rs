@@ -8,6 +8,7 @@ mod component;
 mod config;
 mod expr;
 pub mod functions;
+mod kubernetes_defaults;
 mod kubernetes_patch;
 mod lower;
 mod order;

@@ -77,6 +77,9 @@ pub struct FieldMapping {
     /// A Terraform-only argument (provider behaviour such as `wait_for_rollout`) that the Pulumi
     /// resource has no property for: lowering reports it and leaves it out.
     pub no_equivalent: bool,
+    /// A Terraform wrapper block the Pulumi type does not have: its fields are the parent's
+    /// (Kubernetes `persistent_volume_source { nfs { ... } }` is the volume spec's own `nfs`).
+    pub inline: bool,
 }
 
 /// A Terraform primitive type.

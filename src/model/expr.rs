@@ -607,6 +607,11 @@ impl<'a, 'r> ExprLowering<'a, 'r> {
                             });
                             after_max_items_one = field.and_then(|f| f.max_items_one) == Some(true);
                             fields = field.map(|f| &f.fields);
+                            if field.is_some_and(|f| f.inline) {
+                                // A wrapper Pulumi does not have: no step of its own.
+                                first_attr = false;
+                                continue;
+                            }
                             renamed
                         }
                         Naming::Module if first_attr => camel_case(name),

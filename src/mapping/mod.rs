@@ -88,6 +88,8 @@ pub enum ScalarType {
     String,
     Number,
     Bool,
+    /// A Pulumi asset (or asset or archive) where Terraform takes the path of a file.
+    Asset,
 }
 
 /// The value type of an attribute, as far as converting literals goes: a primitive, or a list (or set)
@@ -105,6 +107,7 @@ impl ScalarType {
             ScalarType::String => 's',
             ScalarType::Number => 'n',
             ScalarType::Bool => 'b',
+            ScalarType::Asset => 'a',
         }
     }
 
@@ -113,14 +116,15 @@ impl ScalarType {
             's' => Some(ScalarType::String),
             'n' => Some(ScalarType::Number),
             'b' => Some(ScalarType::Bool),
+            'a' => Some(ScalarType::Asset),
             _ => None,
         }
     }
 }
 
 impl ValueType {
-    /// The short form used by the embedded tables and `src/mapping/sdk-types/`: `s`, `n`, `b`, a list
-    /// `[s`, a map `{s`.
+    /// The short form used by the embedded tables and `src/mapping/sdk-types/`: `s`, `n`, `b`, `a`
+    /// (asset), a list `[s`, a map `{s`.
     pub fn code(self) -> String {
         match self {
             ValueType::Scalar(s) => s.code().to_string(),

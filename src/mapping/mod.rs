@@ -201,6 +201,15 @@ impl ProviderMapping {
             })
             .map(|g| g.reason.as_str())
     }
+
+    /// Why this one type has no Pulumi equivalent, when the data says so of the type itself (not of a
+    /// whole kind or provider, which is a hole in the data rather than in Pulumi).
+    pub fn type_gap(&self, kind: TypeKind, tf_type: &str) -> Option<&str> {
+        self.gaps
+            .iter()
+            .find(|g| g.kind.is_none_or(|k| k == kind) && g.tf_type.as_deref() == Some(tf_type))
+            .map(|g| g.reason.as_str())
+    }
 }
 
 /// One step of an attribute path, as Pulumi names it.

@@ -841,7 +841,18 @@ impl<'f> ModuleLowering<'f, '_> {
             CUSTOM_RESOURCE_TOKEN.to_string()
         } else {
             let resolved = resolve_type(mapping.as_deref(), kind, tf_type);
-            if let Some(note) = resolved.note {
+            let type_gap = mapping
+                .as_deref()
+                .filter(|_| resolved.mapping.is_none())
+                .and_then(|m| m.type_gap(kind, tf_type));
+            if let Some(reason) = type_gap {
+                reporter.report(
+                    Severity::Error,
+                    "no-pulumi-equivalent",
+                    format!("`{tf_type}` has no Pulumi equivalent: {reason}"),
+                    block.labels.first().and_then(|l| l.span()),
+                );
+            } else if let Some(note) = resolved.note {
                 reporter.report(
                     Severity::Warning,
                     note.code,

@@ -873,6 +873,9 @@ impl<'f> ModuleLowering<'f, '_> {
         // A data source read with `get` resolves its attributes as the resource type's.
         let decl_mapping = match read_get {
             Some((_, m)) => Some((m, TypeKind::Resource, tf_type.to_string())),
+            None if kind == TypeKind::Resource && tf_type == KUBERNETES_MANIFEST => {
+                Some((Arc::new(manifest_attributes()), kind, tf_type.to_string()))
+            }
             None => mapping.map(|m| {
                 // A Patch resource's attributes are the patched object's.
                 let object_type = PatchKind::of(tf_type)
@@ -1064,12 +1067,11 @@ fn lower_node(
         }
         (NodeKind::Resource(resource), Pending::Resource(block)) => {
             let manifest_fields;
-            let fields = match fields_of(&mapping) {
-                None if resource.tf_type == KUBERNETES_MANIFEST => {
-                    manifest_fields = manifest_arguments();
-                    Some(&manifest_fields)
-                }
-                known => known,
+            let fields = if resource.tf_type == KUBERNETES_MANIFEST {
+                manifest_fields = manifest_arguments();
+                Some(&manifest_fields)
+            } else {
+                fields_of(&mapping)
             };
             let provisioners =
                 lower_resource_body(resource, block, fields, id, &node.name, &mut lowering);
@@ -1112,6 +1114,25 @@ fn manifest_arguments() -> HashMap<String, FieldMapping> {
             (name.to_string(), field)
         })
         .collect()
+}
+
+/// How references read a `kubernetes_manifest`'s attributes: its computed `object` (the object as the
+/// cluster has it) is the resource itself in Pulumi (`object.metadata.uid` → `metadata.uid`).
+fn manifest_attributes() -> ProviderMapping {
+    let object = FieldMapping {
+        inline: true,
+        ..FieldMapping::default()
+    };
+    let manifest = crate::mapping::TypeMapping {
+        token: CUSTOM_RESOURCE_TOKEN.to_string(),
+        fields: HashMap::from([("object".to_string(), object)]),
+    };
+    ProviderMapping {
+        provider: "kubernetes".to_string(),
+        package: "kubernetes".to_string(),
+        resources: HashMap::from([(KUBERNETES_MANIFEST.to_string(), manifest)]),
+        ..ProviderMapping::default()
+    }
 }
 
 /// `kubernetes_manifest { manifest = { apiVersion = ..., kind = ..., ... } }`: the manifest's own

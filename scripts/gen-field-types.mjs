@@ -14,9 +14,10 @@
 //   d <token>                       a function (data source): the properties of `GetXxxArgs` follow
 //   t <name>                        an input object type of types/input.d.ts (`ec2.InstanceEbsBlockDevice`)
 //   .<property> <type>              one property of the record above
-// Types: s (string), n (number), b (bool), @<name> (an object type), [<type> (a list of it),
-// {<type> (a map of it). A property whose type is none of these (assets, `any`, unions of several kinds,
-// enums alone) is not written: the converter then leaves literals as they are.
+// Types: s (string), n (number), b (bool), a (an asset, or an asset or archive: a file path converts to a
+// FileAsset), @<name> (an object type), [<type> (a list of it), {<type> (a map of it). A property whose
+// type is none of these (archives alone, `any`, unions of several kinds, enums alone) is not written: the
+// converter then leaves literals as they are.
 import { createRequire } from 'node:module';
 import { readFileSync, readdirSync, writeFileSync, existsSync, statSync } from 'node:fs';
 import { join, dirname, relative } from 'node:path';
@@ -68,6 +69,7 @@ function typeCode(node) {
     case ts.SyntaxKind.TypeReference: {
       const name = node.typeName.getText();
       if (name === 'pulumi.Input' || name === 'Input') return typeCode(node.typeArguments?.[0]);
+      if (name === 'pulumi.asset.Asset') return 'a';
       if (name.startsWith('inputs.')) return `@${name.slice('inputs.'.length)}`;
       return undefined;
     }
@@ -83,6 +85,9 @@ function unionCode(members) {
   );
   if (kept.length === 1) return typeCode(kept[0]);
   const codes = kept.map(typeCode);
+  // `Asset | Archive`: a file path is the file, as an asset.
+  const archive = (m) => m.kind === ts.SyntaxKind.TypeReference && m.typeName.getText() === 'pulumi.asset.Archive';
+  if (codes.includes('a') && kept.every((m, i) => codes[i] === 'a' || archive(m))) return 'a';
   const scalar = codes.filter((c) => c === 's' || c === 'n' || c === 'b');
   // Only a string beside things that are not scalars: a number or bool literal can only mean the string.
   if (scalar.length === 1 && scalar[0] === 's') return 's';

@@ -267,6 +267,7 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
             fields: HashMap::new(),
             value_type: None,
             no_equivalent: false,
+            inline: info.get("inline").and_then(Value::as_bool) == Some(true),
         };
         by_name.push((name.clone(), field));
         for parent in info
@@ -364,6 +365,7 @@ fn rename_everywhere(
             if rule.max_items_one.is_some() {
                 field.max_items_one = rule.max_items_one;
             }
+            field.inline |= rule.inline;
             count += 1;
         }
         count += rename_everywhere(&mut field.fields, rules);

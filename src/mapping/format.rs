@@ -27,6 +27,8 @@ pub const HEADER: &str = "hclconv-mapping 2";
 
 /// The name column of a Terraform-only field (no Pulumi name can be `!`).
 const NO_EQUIVALENT: &str = "!";
+/// The name column of a wrapper block whose fields are its parent's in Pulumi.
+const INLINE: &str = "^";
 
 /// Writes a mapping in the table format, sorted so that equal mappings give equal text.
 pub fn encode(mapping: &ProviderMapping) -> String {
@@ -78,6 +80,7 @@ fn encode_fields(out: &mut String, fields: &HashMap<String, FieldMapping>, depth
             _ if field.no_equivalent => {
                 writeln!(out, "{dots}{name} {flag} {value_type} {NO_EQUIVALENT}")
             }
+            _ if field.inline => writeln!(out, "{dots}{name} {flag} {value_type} {INLINE}"),
             Some(pulumi) => writeln!(out, "{dots}{name} {flag} {value_type} {pulumi}"),
             None => writeln!(out, "{dots}{name} {flag} {value_type}"),
         };
@@ -149,12 +152,16 @@ pub fn decode(provider: &str, text: &str) -> Result<ProviderMapping, MappingErro
             };
             let pulumi_name = words.next();
             let no_equivalent = pulumi_name == Some(NO_EQUIVALENT);
+            let inline = pulumi_name == Some(INLINE);
             let field = FieldMapping {
-                name: pulumi_name.filter(|_| !no_equivalent).map(str::to_string),
+                name: pulumi_name
+                    .filter(|_| !no_equivalent && !inline)
+                    .map(str::to_string),
                 max_items_one,
                 fields: HashMap::new(),
                 value_type,
                 no_equivalent,
+                inline,
             };
             if words.next().is_some() {
                 return Err(malformed(index, "extra words after a field"));
@@ -269,6 +276,7 @@ mod tests {
                 .collect(),
             value_type: None,
             no_equivalent: false,
+            inline: false,
         }
     }
 
@@ -309,6 +317,14 @@ mod tests {
                         ..Default::default()
                     },
                 ),
+                (
+                    "source_wrapper".to_string(),
+                    FieldMapping {
+                        max_items_one: Some(true),
+                        inline: true,
+                        ..Default::default()
+                    },
+                ),
             ]
             .into_iter()
             .collect(),
@@ -344,6 +360,7 @@ mod tests {
         assert!(text.contains("\n..initialize_params 1 -\n"));
         assert!(text.contains("\n.labels - {s\n"));
         assert!(text.contains("\n.filename - - code\n"));
+        assert!(text.contains("\n.source_wrapper 1 - ^\n"));
         assert!(text.contains("d google_project other:index/getProject:getProject\n"));
         assert_eq!(decode("google", &text), Ok(mapping));
     }

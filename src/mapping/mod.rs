@@ -77,6 +77,9 @@ pub struct FieldMapping {
     /// A Terraform-only argument (provider behaviour such as `wait_for_rollout`) that the Pulumi
     /// resource has no property for: lowering reports it and leaves it out.
     pub no_equivalent: bool,
+    /// A Terraform wrapper block the Pulumi type does not have: its fields are the parent's
+    /// (Kubernetes `persistent_volume_source { nfs { ... } }` is the volume spec's own `nfs`).
+    pub inline: bool,
 }
 
 /// A Terraform primitive type.
@@ -85,6 +88,8 @@ pub enum ScalarType {
     String,
     Number,
     Bool,
+    /// A Pulumi asset (or asset or archive) where Terraform takes the path of a file.
+    Asset,
 }
 
 /// The value type of an attribute, as far as converting literals goes: a primitive, or a list (or set)
@@ -102,6 +107,7 @@ impl ScalarType {
             ScalarType::String => 's',
             ScalarType::Number => 'n',
             ScalarType::Bool => 'b',
+            ScalarType::Asset => 'a',
         }
     }
 
@@ -110,14 +116,15 @@ impl ScalarType {
             's' => Some(ScalarType::String),
             'n' => Some(ScalarType::Number),
             'b' => Some(ScalarType::Bool),
+            'a' => Some(ScalarType::Asset),
             _ => None,
         }
     }
 }
 
 impl ValueType {
-    /// The short form used by the embedded tables and `src/mapping/sdk-types/`: `s`, `n`, `b`, a list
-    /// `[s`, a map `{s`.
+    /// The short form used by the embedded tables and `src/mapping/sdk-types/`: `s`, `n`, `b`, `a`
+    /// (asset), a list `[s`, a map `{s`.
     pub fn code(self) -> String {
         match self {
             ValueType::Scalar(s) => s.code().to_string(),
@@ -192,6 +199,15 @@ impl ProviderMapping {
                 g.kind.is_none_or(|k| k == kind)
                     && g.tf_type.as_deref().is_none_or(|t| t == tf_type)
             })
+            .map(|g| g.reason.as_str())
+    }
+
+    /// Why this one type has no Pulumi equivalent, when the data says so of the type itself (not of a
+    /// whole kind or provider, which is a hole in the data rather than in Pulumi).
+    pub fn type_gap(&self, kind: TypeKind, tf_type: &str) -> Option<&str> {
+        self.gaps
+            .iter()
+            .find(|g| g.kind.is_none_or(|k| k == kind) && g.tf_type.as_deref() == Some(tf_type))
             .map(|g| g.reason.as_str())
     }
 }

@@ -5,7 +5,7 @@
 //! literals are converted: references and expressions keep their value, and a literal Terraform itself
 //! would reject (`"yes"` for a bool, `"8O"` for a number) stays as written, so the type checker still says so.
 
-use super::Expr;
+use super::{Expr, Intrinsic};
 use crate::mapping::{ScalarType, ValueType};
 
 /// `expr` converted to `to` where it is a literal (or a list/object literal of them, for list/map types).
@@ -42,6 +42,10 @@ fn coerce_scalar(expr: Expr, to: ScalarType) -> Expr {
         },
         (ScalarType::String, Expr::Number(number)) => Expr::String(number_string(&number)),
         (ScalarType::String, Expr::Bool(b)) => Expr::String(b.to_string()),
+        // Terraform reads the file at the path; Pulumi takes the file as an asset.
+        (ScalarType::Asset, path @ (Expr::String(_) | Expr::Template(_))) => {
+            Expr::Intrinsic(Intrinsic::FileAsset, vec![path])
+        }
         (_, other) => other,
     }
 }

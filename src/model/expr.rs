@@ -25,9 +25,16 @@ pub(super) enum RangeKind {
 
 /// A name bound inside an expression.
 #[derive(Debug, Clone)]
-enum Binding {
+enum Binding<'a> {
     /// A `for` variable: used as it is.
     Plain(String),
+    /// A `for` value variable over a resource or data source, or over one of their attributes: an
+    /// element of a Pulumi value, whose attributes have Pulumi names (`fields` of the element, `None`
+    /// for the naming rule alone).
+    Element {
+        name: String,
+        fields: Option<&'a HashMap<String, FieldMapping>>,
+    },
     /// A `dynamic` block's iterator (`rule.key`, `rule.value`), bound to the generated `for` variables.
     Iterator {
         name: String,
@@ -40,7 +47,7 @@ pub(super) struct ExprLowering<'a, 'r> {
     pub decls: &'a Decls,
     pub reporter: &'a mut Reporter<'r>,
     depth: usize,
-    scopes: Vec<Binding>,
+    scopes: Vec<Binding<'a>>,
     /// `count` / `for_each` of the resource being lowered.
     pub range: Option<RangeKind>,
     /// The resource `self` refers to (inside provisioners and connections).
@@ -80,7 +87,7 @@ impl<'a, 'r> ExprLowering<'a, 'r> {
     pub fn fresh_var(&self, base: &str) -> String {
         let taken = |name: &str| {
             self.scopes.iter().any(|b| match b {
-                Binding::Plain(n) => n == name,
+                Binding::Plain(n) | Binding::Element { name: n, .. } => n == name,
                 Binding::Iterator {
                     name: n,
                     key_var,
@@ -126,10 +133,64 @@ impl<'a, 'r> ExprLowering<'a, 'r> {
         result
     }
 
-    fn binding(&self, name: &str) -> Option<&Binding> {
+    fn binding(&self, name: &str) -> Option<&Binding<'a>> {
         self.scopes.iter().rev().find(|b| match b {
-            Binding::Plain(n) | Binding::Iterator { name: n, .. } => n == name,
+            Binding::Plain(n)
+            | Binding::Element { name: n, .. }
+            | Binding::Iterator { name: n, .. } => n == name,
         })
+    }
+
+    /// The fields of the elements of a `for` collection that is a resource or data source (with
+    /// `count` or `for_each`), or an attribute path of one; `None` when it is anything else.
+    fn element_fields(
+        &self,
+        collection: &Expression,
+    ) -> Option<Option<&'a HashMap<String, FieldMapping>>> {
+        let Expression::Traversal(traversal) = collection else {
+            return None;
+        };
+        let Expression::Variable(root) = &traversal.expr else {
+            return None;
+        };
+        let root = root.as_str();
+        if self.binding(root).is_some() {
+            return None;
+        }
+        let ops: Vec<&TraversalOperator> = traversal.operators.iter().map(|o| o.value()).collect();
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(name)) => Some(name.as_str()),
+            _ => None,
+        };
+        let (address, used) = match root {
+            "data" => (format!("data.{}.{}", attr(0)?, attr(1)?), 2),
+            "var" | "local" | "module" | "count" | "each" | "path" | "terraform" | "self" => {
+                return None
+            }
+            _ => (format!("{root}.{}", attr(0)?), 1),
+        };
+        let decl = self.decls.get(&address)?;
+        if !matches!(decl.naming(), Naming::Fields(_)) {
+            return None;
+        }
+        let mut fields = decl.fields();
+        let mut after_max_items_one = false;
+        for op in ops.get(used..).unwrap_or_default() {
+            if std::mem::take(&mut after_max_items_one) && is_index_zero(op) {
+                continue;
+            }
+            let TraversalOperator::GetAttr(name) = op else {
+                return None;
+            };
+            let field = fields.and_then(|f| f.get(name.as_str()));
+            after_max_items_one = field.and_then(|f| f.max_items_one) == Some(true);
+            fields = field.map(|f| &f.fields).filter(|f| !f.is_empty());
+            if field.is_some_and(|f| f.max_items_one.is_none() && f.fields.is_empty()) {
+                // An attribute the data says nothing nested about: a map or list of user data.
+                return None;
+            }
+        }
+        Some(fields)
     }
 
     pub fn lower(&mut self, expr: &Expression) -> Expr {
@@ -183,7 +244,9 @@ impl<'a, 'r> ExprLowering<'a, 'r> {
             Expression::Variable(v) => {
                 let name = v.as_str();
                 match self.binding(name) {
-                    Some(Binding::Plain(n)) => Expr::Var(n.clone()),
+                    Some(Binding::Plain(n) | Binding::Element { name: n, .. }) => {
+                        Expr::Var(n.clone())
+                    }
                     Some(Binding::Iterator { .. }) => self.unsupported(
                         expr,
                         "unsupported-reference",
@@ -242,11 +305,26 @@ impl<'a, 'r> ExprLowering<'a, 'r> {
                 let collection = self.lower(&intro.collection_expr);
                 let key_var = intro.key_var.as_ref().map(|k| k.as_str().to_string());
                 let value_var = intro.value_var.as_str().to_string();
+                let element = self.element_fields(&intro.collection_expr);
                 let mut vars = vec![value_var.as_str()];
                 if let Some(k) = &key_var {
                     vars.push(k.as_str());
                 }
                 let (key, value, condition) = self.with_vars(&vars, |this| {
+                    if let Some(fields) = element {
+                        // The value variable is the last bound: it names the collection's elements.
+                        if let Some(last) = this
+                            .scopes
+                            .iter_mut()
+                            .rev()
+                            .find(|b| matches!(b, Binding::Plain(n) if *n == value_var))
+                        {
+                            *last = Binding::Element {
+                                name: value_var.clone(),
+                                fields,
+                            };
+                        }
+                    }
                     (
                         for_expr.key_expr.as_ref().map(|k| this.lower(k)),
                         this.lower(&for_expr.value_expr),
@@ -455,6 +533,9 @@ impl<'a, 'r> ExprLowering<'a, 'r> {
             Some(Binding::Plain(name)) => {
                 return self.apply_ops(Expr::Var(name), &ops, Naming::Raw);
             }
+            Some(Binding::Element { name, fields }) => {
+                return self.apply_ops(Expr::Var(name), &ops, Naming::Fields(fields));
+            }
             Some(Binding::Iterator {
                 key_var, value_var, ..
             }) => {
@@ -607,13 +688,20 @@ impl<'a, 'r> ExprLowering<'a, 'r> {
                             });
                             after_max_items_one = field.and_then(|f| f.max_items_one) == Some(true);
                             fields = field.map(|f| &f.fields);
+                            if field.is_some_and(|f| f.inline) {
+                                // A wrapper Pulumi does not have: no step of its own.
+                                first_attr = false;
+                                continue;
+                            }
                             renamed
                         }
                         Naming::Module if first_attr => camel_case(name),
                         _ => name.to_string(),
                     };
                     first_attr = false;
-                    steps.push(Step::Attr(step));
+                    // A Terraform attribute the Pulumi type keeps deeper (`certificate` →
+                    // `status.certificate`) is named by its path.
+                    steps.extend(step.split('.').map(|s| Step::Attr(s.to_string())));
                 }
                 TraversalOperator::Index(index) => steps.push(Step::Index(self.lower(index))),
                 TraversalOperator::LegacyIndex(index) => {

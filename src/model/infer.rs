@@ -634,6 +634,8 @@ fn scalar_type(scalar: ScalarType) -> ConfigType {
         ScalarType::String => ConfigType::String,
         ScalarType::Number => ConfigType::Number,
         ScalarType::Bool => ConfigType::Bool,
+        // Terraform holds a path, Pulumi an asset: neither side's type is the other's.
+        ScalarType::Asset => ConfigType::Any,
     }
 }
 

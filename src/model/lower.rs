@@ -6,6 +6,7 @@
 use super::component::{module_source, ModuleSource};
 use super::config::lower_variable;
 use super::expr::{ExprLowering, RangeKind};
+use super::kubernetes_patch::{self, PatchKind};
 use super::provider::{lower_default_provider, provider_package};
 use super::resource::{lower_data_body, lower_resource_body, Provisioner};
 use super::{
@@ -837,13 +838,27 @@ impl<'f> ModuleLowering<'f, '_> {
         let reads_existing = read_get.is_some();
         let token = if let Some((token, _)) = &read_get {
             token.clone()
+        } else if let (TypeKind::Resource, Some(patch)) = (kind, PatchKind::of(tf_type)) {
+            // Server-side apply edits of objects the configuration does not own: a Patch resource.
+            kubernetes_patch::token(patch, block)
         } else if kind == TypeKind::Resource && tf_type == KUBERNETES_MANIFEST {
             // Any Kubernetes object: Pulumi's CustomResource takes apiVersion, kind and the rest
             // of the manifest as its arguments (see `lower_node`).
             CUSTOM_RESOURCE_TOKEN.to_string()
         } else {
             let resolved = resolve_type(mapping.as_deref(), kind, tf_type);
-            if let Some(note) = resolved.note {
+            let type_gap = mapping
+                .as_deref()
+                .filter(|_| resolved.mapping.is_none())
+                .and_then(|m| m.type_gap(kind, tf_type));
+            if let Some(reason) = type_gap {
+                reporter.report(
+                    Severity::Error,
+                    "no-pulumi-equivalent",
+                    format!("`{tf_type}` has no Pulumi equivalent: {reason}"),
+                    block.labels.first().and_then(|l| l.span()),
+                );
+            } else if let Some(note) = resolved.note {
                 reporter.report(
                     Severity::Warning,
                     note.code,
@@ -864,7 +879,16 @@ impl<'f> ModuleLowering<'f, '_> {
         // A data source read with `get` resolves its attributes as the resource type's.
         let decl_mapping = match read_get {
             Some((_, m)) => Some((m, TypeKind::Resource, tf_type.to_string())),
-            None => mapping.map(|m| (m, kind, tf_type.to_string())),
+            None if kind == TypeKind::Resource && tf_type == KUBERNETES_MANIFEST => {
+                Some((Arc::new(manifest_attributes()), kind, tf_type.to_string()))
+            }
+            None => mapping.map(|m| {
+                // A Patch resource's attributes are the patched object's.
+                let object_type = PatchKind::of(tf_type)
+                    .filter(|_| kind == TypeKind::Resource)
+                    .and_then(PatchKind::object_type);
+                (m, kind, object_type.unwrap_or(tf_type).to_string())
+            }),
         };
         if kind == TypeKind::Resource {
             self.add(
@@ -1029,20 +1053,38 @@ fn lower_node(
                 }
             }
         }
+        (NodeKind::Resource(resource), Pending::Resource(block))
+            if PatchKind::of(&resource.tf_type).is_some() =>
+        {
+            let Some(patch) = PatchKind::of(&resource.tf_type) else {
+                return Vec::new();
+            };
+            let fields = kubernetes_patch::fields(patch, mapping.as_ref().map(|(m, _, _)| &**m));
+            let provisioners = lower_resource_body(
+                resource,
+                block,
+                Some(&fields),
+                id,
+                &node.name,
+                &mut lowering,
+            );
+            kubernetes_patch::reshape(patch, resource, block, &mut lowering);
+            return provisioners;
+        }
         (NodeKind::Resource(resource), Pending::Resource(block)) => {
             let manifest_fields;
-            let fields = match fields_of(&mapping) {
-                None if resource.tf_type == KUBERNETES_MANIFEST => {
-                    manifest_fields = manifest_arguments();
-                    Some(&manifest_fields)
-                }
-                known => known,
+            let fields = if resource.tf_type == KUBERNETES_MANIFEST {
+                manifest_fields = manifest_arguments();
+                Some(&manifest_fields)
+            } else {
+                fields_of(&mapping)
             };
             let provisioners =
                 lower_resource_body(resource, block, fields, id, &node.name, &mut lowering);
             if resource.tf_type == KUBERNETES_MANIFEST {
                 spread_manifest(resource, block, &mut lowering);
             }
+            super::kubernetes_defaults::fill_required(resource);
             return provisioners;
         }
         (NodeKind::Resource(resource), Pending::Provider(block)) => {
@@ -1078,6 +1120,25 @@ fn manifest_arguments() -> HashMap<String, FieldMapping> {
             (name.to_string(), field)
         })
         .collect()
+}
+
+/// How references read a `kubernetes_manifest`'s attributes: its computed `object` (the object as the
+/// cluster has it) is the resource itself in Pulumi (`object.metadata.uid` → `metadata.uid`).
+fn manifest_attributes() -> ProviderMapping {
+    let object = FieldMapping {
+        inline: true,
+        ..FieldMapping::default()
+    };
+    let manifest = crate::mapping::TypeMapping {
+        token: CUSTOM_RESOURCE_TOKEN.to_string(),
+        fields: HashMap::from([("object".to_string(), object)]),
+    };
+    ProviderMapping {
+        provider: "kubernetes".to_string(),
+        package: "kubernetes".to_string(),
+        resources: HashMap::from([(KUBERNETES_MANIFEST.to_string(), manifest)]),
+        ..ProviderMapping::default()
+    }
 }
 
 /// `kubernetes_manifest { manifest = { apiVersion = ..., kind = ..., ... } }`: the manifest's own

@@ -9,6 +9,8 @@ mod config;
 mod expr;
 pub mod functions;
 mod infer;
+mod kubernetes_defaults;
+mod kubernetes_patch;
 mod lower;
 mod order;
 mod provider;

@@ -420,6 +420,8 @@ struct BlockGroup {
     name: String,
     comments: Vec<String>,
     max_items_one: Option<bool>,
+    /// See [`FieldMapping::inline`].
+    inline: bool,
     items: Vec<GroupItem>,
 }
 
@@ -531,6 +533,7 @@ pub(super) fn lower_properties(
                     name: property_name(&key, Some(&list_field(field)), has_sibling),
                     comments: comment_lines(block.decor().prefix().map(|p| &**p)),
                     max_items_one: field.and_then(|f| f.max_items_one),
+                    inline: field.is_some_and(|f| f.inline),
                     items: Vec::new(),
                 });
                 if group.max_items_one == Some(true) && !group.items.is_empty() {
@@ -546,16 +549,35 @@ pub(super) fn lower_properties(
             }
         }
     }
-    properties.extend(groups.into_iter().map(|(position, group)| {
-        (
-            position,
-            Property {
-                name: group.name,
-                value: group_value(group.items, group.max_items_one == Some(true)),
-                comments: group.comments,
-            },
-        )
-    }));
+    for (position, group) in groups {
+        let value = group_value(group.items, group.max_items_one == Some(true));
+        match value {
+            // A wrapper block Pulumi does not have: its fields join the parent's.
+            Expr::Object(entries)
+                if group.inline && entries.iter().all(|(k, _)| matches!(k, ObjectKey::Name(_))) =>
+            {
+                properties.extend(entries.into_iter().filter_map(|(key, value)| match key {
+                    ObjectKey::Name(name) => Some((
+                        position,
+                        Property {
+                            name,
+                            value,
+                            comments: Vec::new(),
+                        },
+                    )),
+                    ObjectKey::Expr(_) => None,
+                }));
+            }
+            value => properties.push((
+                position,
+                Property {
+                    name: group.name,
+                    value,
+                    comments: group.comments,
+                },
+            )),
+        }
+    }
     properties.sort_by_key(|(position, _)| *position);
     properties.into_iter().map(|(_, p)| p).collect()
 }
@@ -650,6 +672,7 @@ fn lower_field_shape(
                 fields: field.fields.clone(),
                 value_type: None,
                 no_equivalent: false,
+                inline: false,
             };
             Expr::List(
                 items
@@ -821,6 +844,7 @@ fn list_field(field: Option<&FieldMapping>) -> FieldMapping {
         fields: HashMap::new(),
         value_type: None,
         no_equivalent: false,
+        inline: false,
     }
 }
 

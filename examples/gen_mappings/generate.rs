@@ -267,6 +267,7 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
             fields: HashMap::new(),
             value_type: None,
             no_equivalent: false,
+            required: false,
         };
         by_name.push((name.clone(), field));
         for parent in info

@@ -77,6 +77,9 @@ pub struct FieldMapping {
     /// A Terraform-only argument (provider behaviour such as `wait_for_rollout`) that the Pulumi
     /// resource has no property for: lowering reports it and leaves it out.
     pub no_equivalent: bool,
+    /// The Pulumi SDK requires the argument (no `undefined`/`None`): a value that may be null is
+    /// checked where it is passed, as Terraform checks it where the resource is created.
+    pub required: bool,
 }
 
 /// A Terraform primitive type.
@@ -233,6 +236,22 @@ impl TypeMapping {
             level = &level.get(*step)?.fields;
         }
         level.get(*last)?.value_type
+    }
+
+    /// Whether the Pulumi SDK requires the argument at a Terraform attribute path (paths as for
+    /// [`TypeMapping::field_type`]); `false` when the data does not know the field.
+    pub fn field_required(&self, path: &[&str]) -> bool {
+        let Some((last, parents)) = path.split_last() else {
+            return false;
+        };
+        let mut level = &self.fields;
+        for step in parents {
+            match level.get(*step) {
+                Some(field) => level = &field.fields,
+                None => return false,
+            }
+        }
+        level.get(*last).is_some_and(|f| f.required)
     }
 }
 

@@ -523,6 +523,13 @@ impl Emitter<'_> {
                     Intrinsic::FileAsset => "fileAsset",
                     Intrinsic::StringAsset => "stringAsset",
                     Intrinsic::SingleOrNone => "singleOrNone",
+                    // PCL has no undefined: a null into a required argument fails in the engine, as
+                    // in Terraform, so the value is written as it is.
+                    Intrinsic::Required => {
+                        return args
+                            .first()
+                            .map_or_else(|| "null".to_string(), |value| self.expr(value, level));
+                    }
                 };
                 let args: Vec<String> = args.iter().map(|a| self.expr(a, level)).collect();
                 format!("{name}({})", args.join(", "))

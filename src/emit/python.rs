@@ -249,6 +249,23 @@ const FORMATDATE: &str = r#"def formatdate(spec, timestamp):
     return "".join(out)
 "#;
 
+/// Terraform's check of a required argument, for a value that may be `None`: a plain value is checked
+/// at once, an `Output` when it resolves (the overloads give `_T` and `Output[_T]`).
+const REQUIRED_VALUE_HELPER: &str = r#"@typing.overload
+def required_value(value: pulumi.Output[typing.Optional[_T]], name: str) -> pulumi.Output[_T]: ...
+@typing.overload
+def required_value(value: typing.Optional[_T], name: str) -> _T: ...
+def required_value(value, name):
+    """Terraform's check of a required argument: None fails where the resource is created."""
+    def check(item):
+        if item is None:
+            raise ValueError(f'The argument "{name}" is required, but no definition was found.')
+        return item
+    if isinstance(value, pulumi.Output):
+        return value.apply(check)
+    return check(value)
+"#;
+
 /// Small functions the program defines when it needs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Helper {
@@ -264,6 +281,7 @@ enum Helper {
     GroupEntries,
     Fileset,
     FormatDate,
+    RequiredValue,
 }
 
 impl Helper {
@@ -281,6 +299,7 @@ impl Helper {
             Helper::Can => {
                 "def can(attempt: typing.Callable[[], object]) -> bool:\n    try:\n        attempt()\n        return True\n    except Exception:\n        return False\n"
             }
+            Helper::RequiredValue => REQUIRED_VALUE_HELPER,
             Helper::Coalesce => {
                 "def coalesce(*values: typing.Optional[_T]) -> _T:\n    return next(value for value in values if value is not None and value != \"\")\n"
             }
@@ -314,7 +333,8 @@ impl Helper {
             | Helper::Try
             | Helper::Can
             | Helper::Coalesce
-            | Helper::CoalesceList => &["typing"],
+            | Helper::CoalesceList
+            | Helper::RequiredValue => &["typing"],
             _ => &[],
         }
     }
@@ -325,7 +345,11 @@ impl Helper {
     fn generic(self) -> bool {
         matches!(
             self,
-            Helper::SingleOrNone | Helper::Try | Helper::Coalesce | Helper::CoalesceList
+            Helper::SingleOrNone
+                | Helper::Try
+                | Helper::Coalesce
+                | Helper::CoalesceList
+                | Helper::RequiredValue
         )
     }
 }
@@ -1627,6 +1651,9 @@ impl<'p> Emitter<'p> {
                 ) && args.iter().any(|a| self.is_typed(a))
             }
             Expr::Intrinsic(Intrinsic::SingleOrNone, args) => args.iter().any(|a| self.is_typed(a)),
+            Expr::Intrinsic(Intrinsic::Required, args) => {
+                args.first().is_some_and(|a| self.is_typed(a))
+            }
             Expr::For(f) => self.is_typed(&f.value),
             _ => false,
         }
@@ -1848,6 +1875,14 @@ impl<'p> Emitter<'p> {
                     Intrinsic::SingleOrNone => {
                         self.helpers.insert(Helper::SingleOrNone);
                         format!("single_or_none({arg})")
+                    }
+                    Intrinsic::Required => {
+                        self.helpers.insert(Helper::RequiredValue);
+                        let name = match args.get(1) {
+                            Some(Expr::String(name)) => py_name(name),
+                            _ => "value".to_string(),
+                        };
+                        format!("required_value({arg}, {})", string_literal(&name))
                     }
                 }
             }

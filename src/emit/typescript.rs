@@ -16,6 +16,23 @@ use std::fmt::Write;
 
 const INDENT: &str = "    ";
 
+/// Terraform's check of a required argument, for a value that may be undefined: a plain value is
+/// checked at once, an `Output` when it resolves (the overloads give `T` and `Output<T>`).
+const REQUIRED_VALUE_HELPER: &str = r#"/** Terraform's check of a required argument: a null value fails where the resource is created. */
+function requiredValue<T>(value: pulumi.Output<T | undefined>, name: string): pulumi.Output<T>;
+function requiredValue<T>(value: T | undefined, name: string): T;
+function requiredValue<T>(value: pulumi.Output<T | undefined> | T | undefined, name: string): pulumi.Output<T> | T {
+    const check = (item: T | undefined): T => {
+        if (item === undefined || item === null) {
+            throw new Error(`The argument "${name}" is required, but no definition was found.`);
+        }
+        return item;
+    };
+    return pulumi.Output.isInstance<T | undefined>(value) ? value.apply(check) : check(value);
+}
+
+"#;
+
 /// Starts a line that continues a multi-line template literal; removed before output.
 const CONTINUATION: char = '\u{1}';
 
@@ -113,6 +130,7 @@ fn emit_module(
         needs_group_by: false,
         needs_path: false,
         needs_try: false,
+        needs_required: false,
         used_classes: BTreeSet::new(),
     };
     let mut body = String::new();
@@ -190,6 +208,9 @@ fn emit_module(
         out.push_str(
             "/** Terraform's `try`: the first alternative that evaluates without an error. */\nfunction tryValues<T>(...alternatives: (() => T)[]): T {\n    for (const alternative of alternatives) {\n        try {\n            const value = alternative();\n            if (value !== undefined) {\n                return value;\n            }\n        } catch {\n            // fall through to the next alternative\n        }\n    }\n    throw new Error(\"no alternative of try() could be evaluated\");\n}\n\n/** Terraform's `can`: whether the expression evaluates without an error. */\nfunction canEvaluate(expression: () => unknown): boolean {\n    try {\n        expression();\n        return true;\n    } catch {\n        return false;\n    }\n}\n\n",
         );
+    }
+    if emitter.needs_required {
+        out.push_str(REQUIRED_VALUE_HELPER);
     }
     if emitter.needs_not_implemented {
         out.push_str(
@@ -323,6 +344,8 @@ struct Emitter<'p> {
     needs_group_by: bool,
     needs_path: bool,
     needs_try: bool,
+    /// `requiredValue`: a value that may be undefined goes into a required argument.
+    needs_required: bool,
     /// Component classes this file instantiates (to import them).
     used_classes: BTreeSet<String>,
 }
@@ -1039,6 +1062,17 @@ impl Emitter<'_> {
         candidate
     }
 
+    /// `requiredValue(value, "name")` for [`Intrinsic::Required`]: `value` is already emitted, as an
+    /// `Output` or a plain value alike (the helper takes both).
+    fn required_value(&mut self, value: String, args: &[Expr]) -> String {
+        self.needs_required = true;
+        let name = match args.get(1) {
+            Some(Expr::String(name)) => name.as_str(),
+            _ => "value",
+        };
+        format!("requiredValue({value}, {})", string_literal(name))
+    }
+
     fn expr(&mut self, expr: &Expr, level: usize) -> String {
         if let Some((_, name)) = self.substitutions.iter().find(|(e, _)| e == expr) {
             return name.clone();
@@ -1190,6 +1224,7 @@ impl Emitter<'_> {
                         self.needs_single_or_none = true;
                         format!("singleOrNone({arg})")
                     }
+                    Intrinsic::Required => self.required_value(arg, args),
                 }
             }
             Expr::For(for_expr) => {

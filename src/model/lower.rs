@@ -357,6 +357,7 @@ pub fn lower_program(
         diagnostics.extend(reporter.diagnostics);
     }
 
+    super::required::settle(&mut nodes);
     let (nodes, order_diagnostics) = super::order::dependency_order(nodes);
     diagnostics.extend(order_diagnostics);
     (

@@ -11,6 +11,7 @@ pub mod functions;
 mod lower;
 mod order;
 mod provider;
+mod required;
 mod resource;
 
 use crate::diagnostics::SourceSpan;
@@ -274,6 +275,9 @@ pub enum Intrinsic {
     StringAsset,
     /// The only element of a list of zero or one (a dynamic block for a max-items-one field).
     SingleOrNone,
+    /// `[value, name]`: a value that may be null, passed to the argument `name` (its Pulumi name) that
+    /// the SDK requires; null fails there, as Terraform fails where the resource is created.
+    Required,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -5,6 +5,7 @@
 use super::coerce::coerce_literal;
 use super::expr::ExprLowering;
 use super::lower::{comment_lines, range_kind};
+use super::required;
 use super::{
     Expr, ForExpr, Intrinsic, Invoke, NodeId, ObjectKey, Property, Range, Resource,
     ResourceOptions, TemplatePart,
@@ -419,6 +420,7 @@ struct BlockGroup {
     name: String,
     comments: Vec<String>,
     max_items_one: Option<bool>,
+    required: bool,
     items: Vec<GroupItem>,
 }
 
@@ -465,11 +467,16 @@ pub(super) fn lower_properties(
                     report_no_equivalent(&key, attr.span(), lowering);
                     continue;
                 }
+                let name = property_name(&key, field, has_sibling);
+                let mut value = lower_field_value(&attr.value, field, lowering);
+                if field.is_some_and(|f| f.required) {
+                    value = required::mark(value, &name);
+                }
                 properties.push((
                     index,
                     Property {
-                        name: property_name(&key, field, has_sibling),
-                        value: lower_field_value(&attr.value, field, lowering),
+                        name,
+                        value,
                         comments: comment_lines(attr.decor().prefix().map(|p| &**p)),
                     },
                 ));
@@ -530,6 +537,7 @@ pub(super) fn lower_properties(
                     name: property_name(&key, Some(&list_field(field)), has_sibling),
                     comments: comment_lines(block.decor().prefix().map(|p| &**p)),
                     max_items_one: field.and_then(|f| f.max_items_one),
+                    required: field.is_some_and(|f| f.required),
                     items: Vec::new(),
                 });
                 if group.max_items_one == Some(true) && !group.items.is_empty() {
@@ -546,11 +554,17 @@ pub(super) fn lower_properties(
         }
     }
     properties.extend(groups.into_iter().map(|(position, group)| {
+        let single = group.max_items_one == Some(true);
+        let mut value = group_value(group.items, single);
+        // A dynamic max-items-one block may generate none: a required one must then fail.
+        if single && group.required {
+            value = required::mark(value, &group.name);
+        }
         (
             position,
             Property {
                 name: group.name,
-                value: group_value(group.items, group.max_items_one == Some(true)),
+                value,
                 comments: group.comments,
             },
         )
@@ -648,6 +662,7 @@ fn lower_field_shape(
                 fields: field.fields.clone(),
                 value_type: None,
                 no_equivalent: false,
+                required: false,
             };
             Expr::List(
                 items
@@ -819,6 +834,7 @@ fn list_field(field: Option<&FieldMapping>) -> FieldMapping {
         fields: HashMap::new(),
         value_type: None,
         no_equivalent: false,
+        required: false,
     }
 }
 

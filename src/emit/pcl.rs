@@ -524,8 +524,9 @@ impl Emitter<'_> {
                     Intrinsic::StringAsset => "stringAsset",
                     Intrinsic::SingleOrNone => "singleOrNone",
                     // PCL has no undefined: a null into a required argument fails in the engine, as
-                    // in Terraform, so the value is written as it is.
-                    Intrinsic::Required => {
+                    // in Terraform, and a null map element is left out by it; the value is written as
+                    // it is.
+                    Intrinsic::Required | Intrinsic::DefinedEntries => {
                         return args
                             .first()
                             .map_or_else(|| "null".to_string(), |value| self.expr(value, level));

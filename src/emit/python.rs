@@ -282,6 +282,7 @@ enum Helper {
     Fileset,
     FormatDate,
     RequiredValue,
+    DefinedEntries,
 }
 
 impl Helper {
@@ -300,6 +301,9 @@ impl Helper {
                 "def can(attempt: typing.Callable[[], object]) -> bool:\n    try:\n        attempt()\n        return True\n    except Exception:\n        return False\n"
             }
             Helper::RequiredValue => REQUIRED_VALUE_HELPER,
+            Helper::DefinedEntries => {
+                "def defined_entries(entries: typing.Mapping[str, typing.Optional[_T]]) -> typing.Dict[str, _T]:\n    \"\"\"A map without its None elements, which the Pulumi runtime would leave out.\"\"\"\n    return {key: value for key, value in entries.items() if value is not None}\n"
+            }
             Helper::Coalesce => {
                 "def coalesce(*values: typing.Optional[_T]) -> _T:\n    return next(value for value in values if value is not None and value != \"\")\n"
             }
@@ -334,7 +338,8 @@ impl Helper {
             | Helper::Can
             | Helper::Coalesce
             | Helper::CoalesceList
-            | Helper::RequiredValue => &["typing"],
+            | Helper::RequiredValue
+            | Helper::DefinedEntries => &["typing"],
             _ => &[],
         }
     }
@@ -350,6 +355,7 @@ impl Helper {
                 | Helper::Coalesce
                 | Helper::CoalesceList
                 | Helper::RequiredValue
+                | Helper::DefinedEntries
         )
     }
 }
@@ -1883,6 +1889,10 @@ impl<'p> Emitter<'p> {
                             _ => "value".to_string(),
                         };
                         format!("required_value({arg}, {})", string_literal(&name))
+                    }
+                    Intrinsic::DefinedEntries => {
+                        self.helpers.insert(Helper::DefinedEntries);
+                        format!("defined_entries({arg})")
                     }
                 }
             }

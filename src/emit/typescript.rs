@@ -33,6 +33,21 @@ function requiredValue<T>(value: pulumi.Output<T | undefined> | T | undefined, n
 
 "#;
 
+/// A map argument's elements are required by the SDKs; the runtime leaves an undefined one out when
+/// it sends the map, and so does this, in a way the types can follow.
+const DEFINED_ENTRIES_HELPER: &str = r#"/** A map without its undefined elements, which the Pulumi runtime would leave out. */
+function definedEntries<T>(entries: Record<string, T | undefined>): Record<string, T> {
+    const defined: Record<string, T> = {};
+    for (const [key, value] of Object.entries(entries)) {
+        if (value !== undefined && value !== null) {
+            defined[key] = value;
+        }
+    }
+    return defined;
+}
+
+"#;
+
 /// Starts a line that continues a multi-line template literal; removed before output.
 const CONTINUATION: char = '\u{1}';
 
@@ -131,6 +146,7 @@ fn emit_module(
         needs_path: false,
         needs_try: false,
         needs_required: false,
+        needs_defined_entries: false,
         used_classes: BTreeSet::new(),
     };
     let mut body = String::new();
@@ -211,6 +227,9 @@ fn emit_module(
     }
     if emitter.needs_required {
         out.push_str(REQUIRED_VALUE_HELPER);
+    }
+    if emitter.needs_defined_entries {
+        out.push_str(DEFINED_ENTRIES_HELPER);
     }
     if emitter.needs_not_implemented {
         out.push_str(
@@ -346,6 +365,8 @@ struct Emitter<'p> {
     needs_try: bool,
     /// `requiredValue`: a value that may be undefined goes into a required argument.
     needs_required: bool,
+    /// `definedEntries`: a map argument's literal with elements that may be undefined.
+    needs_defined_entries: bool,
     /// Component classes this file instantiates (to import them).
     used_classes: BTreeSet<String>,
 }
@@ -1225,6 +1246,10 @@ impl Emitter<'_> {
                         format!("singleOrNone({arg})")
                     }
                     Intrinsic::Required => self.required_value(arg, args),
+                    Intrinsic::DefinedEntries => {
+                        self.needs_defined_entries = true;
+                        format!("definedEntries({arg})")
+                    }
                 }
             }
             Expr::For(for_expr) => {

@@ -278,6 +278,8 @@ pub enum Intrinsic {
     /// `[value, name]`: a value that may be null, passed to the argument `name` (its Pulumi name) that
     /// the SDK requires; null fails there, as Terraform fails where the resource is created.
     Required,
+    /// `[object]`: a map argument's literal whose elements may be null; those are left out.
+    DefinedEntries,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -7,15 +7,38 @@
 //! [`settle`] keeps the mark only on values that may be null — a null-default variable, a conditional
 //! with a null branch, `try(..., null)`, `one(...)`, and locals holding one of these — so that the
 //! emitters check exactly those at run time, as Terraform does.
+//!
+//! The elements of a map argument are required by the SDKs too (`{[key: string]: Input<string>}`);
+//! an element that may be null is left out there ([`Intrinsic::DefinedEntries`]), as the Pulumi
+//! runtime leaves out an undefined property when it sends the map to the provider.
 
 use super::{Expr, Intrinsic, Node, NodeKind};
+use crate::mapping::{FieldMapping, ValueType};
+
+/// The value of the argument `name` (its Pulumi name) with the marks its field calls for.
+pub(super) fn mark_argument(value: Expr, name: &str, field: Option<&FieldMapping>) -> Expr {
+    let Some(field) = field else {
+        return value;
+    };
+    let value = match value {
+        Expr::Object(entries) if matches!(field.value_type, Some(ValueType::Map(_))) => {
+            Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)])
+        }
+        other => other,
+    };
+    if field.required {
+        mark(value, name)
+    } else {
+        value
+    }
+}
 
 /// `value` marked as going into the required argument `name` (its Pulumi name). A literal is never
 /// marked: it is either defined, or a literal `null` that no check would make valid.
 pub(super) fn mark(value: Expr, name: &str) -> Expr {
     match value {
         Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) | Expr::Template(_) => value,
-        Expr::List(_) | Expr::Object(_) => value,
+        Expr::List(_) | Expr::Object(_) | Expr::Intrinsic(Intrinsic::DefinedEntries, _) => value,
         other => Expr::Intrinsic(
             Intrinsic::Required,
             vec![other, Expr::String(name.to_string())],
@@ -29,8 +52,17 @@ pub(super) fn settle(nodes: &mut [Node]) {
     for node in nodes.iter_mut() {
         node.kind.for_each_expr_mut(&mut |expr| {
             expr.walk_mut(&mut |e| {
-                let unneeded = matches!(e, Expr::Intrinsic(Intrinsic::Required, args)
-                    if !args.first().is_some_and(|v| may_be_null(v, &nullable)));
+                let unneeded = match e {
+                    Expr::Intrinsic(Intrinsic::Required, args) => {
+                        !args.first().is_some_and(|v| may_be_null(v, &nullable))
+                    }
+                    Expr::Intrinsic(Intrinsic::DefinedEntries, args) => !matches!(
+                        args.first(),
+                        Some(Expr::Object(entries))
+                            if entries.iter().any(|(_, v)| may_be_null(v, &nullable))
+                    ),
+                    _ => false,
+                };
                 if unneeded {
                     if let Expr::Intrinsic(_, args) = std::mem::replace(e, Expr::Null) {
                         *e = args.into_iter().next().unwrap_or(Expr::Null);

@@ -468,10 +468,8 @@ pub(super) fn lower_properties(
                     continue;
                 }
                 let name = property_name(&key, field, has_sibling);
-                let mut value = lower_field_value(&attr.value, field, lowering);
-                if field.is_some_and(|f| f.required) {
-                    value = required::mark(value, &name);
-                }
+                let value = lower_field_value(&attr.value, field, lowering);
+                let value = required::mark_argument(value, &name, field);
                 properties.push((
                     index,
                     Property {

@@ -442,8 +442,14 @@ mod tests {
     }
 
     fn sample() -> ProviderMapping {
+        let image = FieldMapping {
+            value_type: Some(ValueType::Scalar(ScalarType::String)),
+            required: true,
+            ..Default::default()
+        };
         let container = FieldMapping {
             max_items_one: Some(false),
+            fields: HashMap::from([("image".to_string(), image)]),
             ..Default::default()
         };
         let spec = FieldMapping {
@@ -499,6 +505,25 @@ mod tests {
                 },
             ])
         );
+    }
+
+    #[test]
+    fn required_fields_are_found_by_path() {
+        let mapping = sample();
+        let pod = mapping.lookup(TypeKind::Resource, "kubernetes_pod");
+        assert_eq!(
+            pod.map(|t| t.field_required(&["spec", "container", "image"])),
+            Some(true)
+        );
+        assert_eq!(
+            pod.map(|t| t.field_required(&["spec", "container"])),
+            Some(false)
+        );
+        assert_eq!(
+            pod.map(|t| t.field_required(&["nope", "image"])),
+            Some(false)
+        );
+        assert_eq!(pod.map(|t| t.field_required(&[])), Some(false));
     }
 
     #[test]

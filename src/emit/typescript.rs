@@ -17,18 +17,19 @@ use std::fmt::Write;
 const INDENT: &str = "    ";
 
 /// Terraform's check of a required argument, for a value that may be undefined: a plain value is
-/// checked at once, an `Output` when it resolves (the overloads give `T` and `Output<T>`).
+/// checked at once, an `Output` when it resolves (the overloads give `T` and `Output<T>`; an `Output`
+/// that holds an `Output` is flattened, as `apply` flattens it at run time).
 const REQUIRED_VALUE_HELPER: &str = r#"/** Terraform's check of a required argument: a null value fails where the resource is created. */
-function requiredValue<T>(value: pulumi.Output<T | undefined>, name: string): pulumi.Output<T>;
+function requiredValue<T>(value: pulumi.Output<T | undefined>, name: string): pulumi.Output<pulumi.Unwrap<T>>;
 function requiredValue<T>(value: T | undefined, name: string): T;
-function requiredValue<T>(value: pulumi.Output<T | undefined> | T | undefined, name: string): pulumi.Output<T> | T {
+function requiredValue<T>(value: pulumi.Output<T | undefined> | T | undefined, name: string): pulumi.Output<pulumi.Unwrap<T>> | T {
     const check = (item: T | undefined): T => {
         if (item === undefined || item === null) {
             throw new Error(`The argument "${name}" is required, but no definition was found.`);
         }
         return item;
     };
-    return pulumi.Output.isInstance<T | undefined>(value) ? value.apply(check) : check(value);
+    return pulumi.Output.isInstance<T | undefined>(value) ? pulumi.output(value.apply(check)) : check(value);
 }
 
 "#;

@@ -259,7 +259,7 @@ def required_value(value, name):
     """Terraform's check of a required argument: None fails where the resource is created."""
     def check(item):
         if item is None:
-            raise ValueError(f'The argument "{name}" is required, but no definition was found.')
+            raise ValueError(f'Null value for "{name}": Terraform requires a value here.')
         return item
     if isinstance(value, pulumi.Output):
         return value.apply(check)
@@ -1884,8 +1884,12 @@ impl<'p> Emitter<'p> {
                     }
                     Intrinsic::Required => {
                         self.helpers.insert(Helper::RequiredValue);
+                        // `cidrBlocks[1]`: the property's Python name, the element index as it is.
                         let name = match args.get(1) {
-                            Some(Expr::String(name)) => py_name(name),
+                            Some(Expr::String(name)) => match name.split_once('[') {
+                                Some((property, index)) => format!("{}[{index}", py_name(property)),
+                                None => py_name(name),
+                            },
                             _ => "value".to_string(),
                         };
                         format!("required_value({arg}, {})", string_literal(&name))

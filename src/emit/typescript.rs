@@ -25,7 +25,7 @@ function requiredValue<T>(value: T | undefined, name: string): T;
 function requiredValue<T>(value: pulumi.Output<T | undefined> | T | undefined, name: string): pulumi.Output<pulumi.Unwrap<T>> | T {
     const check = (item: T | undefined): T => {
         if (item === undefined || item === null) {
-            throw new Error(`The argument "${name}" is required, but no definition was found.`);
+            throw new Error(`Null value for "${name}": Terraform requires a value here.`);
         }
         return item;
     };

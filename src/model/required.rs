@@ -10,7 +10,9 @@
 //!
 //! The elements of a map argument are required by the SDKs too (`{[key: string]: Input<string>}`);
 //! an element that may be null is left out there ([`Intrinsic::DefinedEntries`]), as the Pulumi
-//! runtime leaves out an undefined property when it sends the map to the provider.
+//! runtime leaves out an undefined property when it sends the map to the provider. The elements of
+//! a list argument's literal are checked like a required argument: Terraform rejects a null element
+//! ("Null values are not allowed for this attribute value").
 
 use super::{Expr, Intrinsic, Node, NodeKind};
 use crate::mapping::{FieldMapping, ValueType};
@@ -23,6 +25,14 @@ pub(super) fn mark_argument(value: Expr, name: &str, field: Option<&FieldMapping
     let value = match value {
         Expr::Object(entries) if matches!(field.value_type, Some(ValueType::Map(_))) => {
             Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)])
+        }
+        Expr::List(items) if matches!(field.value_type, Some(ValueType::List(_))) => {
+            let items = items.into_iter().enumerate();
+            Expr::List(
+                items
+                    .map(|(i, item)| mark(item, &format!("{name}[{i}]")))
+                    .collect(),
+            )
         }
         other => other,
     };
@@ -188,6 +198,54 @@ mod tests {
                 required(whole(3), "c"),
                 Expr::String("s".into()),
             ])
+        );
+    }
+
+    #[test]
+    fn map_and_list_literals_are_marked_per_element() {
+        let map = FieldMapping {
+            value_type: Some(ValueType::Map(crate::mapping::ScalarType::String)),
+            ..Default::default()
+        };
+        let list = FieldMapping {
+            value_type: Some(ValueType::List(crate::mapping::ScalarType::String)),
+            required: true,
+            ..Default::default()
+        };
+        let entries = vec![(crate::model::ObjectKey::Name("k".into()), whole(0))];
+        let mut nodes = vec![
+            config(Some(Expr::Null)),
+            node(NodeKind::Local(mark_argument(
+                Expr::Object(entries.clone()),
+                "tags",
+                Some(&map),
+            ))),
+            node(NodeKind::Local(mark_argument(
+                Expr::List(vec![Expr::String("a".into()), whole(0)]),
+                "ids",
+                Some(&list),
+            ))),
+        ];
+        settle(&mut nodes);
+        let values: Vec<&Expr> = nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Local(value) => Some(value),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            values,
+            vec![
+                &Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)]),
+                &Expr::List(vec![
+                    Expr::String("a".into()),
+                    Expr::Intrinsic(
+                        Intrinsic::Required,
+                        vec![whole(0), Expr::String("ids[1]".into())]
+                    ),
+                ]),
+            ]
         );
     }
 }

@@ -1,4 +1,4 @@
-//! The embedded tables' text format (version 2), which the generator writes and [`decode`] reads. Each
+//! The embedded tables' text format (version 3), which the generator writes and [`decode`] reads. Each
 //! table is deflate-compressed as a whole; inside, one record per line, words separated by one space:
 //!
 //! ```text

@@ -13,7 +13,8 @@
 //   r <token>                       a resource: the properties of its `XxxArgs` interface follow
 //   d <token>                       a function (data source): the properties of `GetXxxArgs` follow
 //   t <name>                        an input object type of types/input.d.ts (`ec2.InstanceEbsBlockDevice`)
-//   .<property> <type>              one property of the record above
+//   .<property> <type>[!]           one property of the record above; `!`: declared without `?`
+//                                   (required: the SDK rejects `undefined` for it)
 // Types: s (string), n (number), b (bool), a (an asset, or an asset or archive: a file path converts to a
 // FileAsset), @<name> (an object type), [<type> (a list of it), {<type> (a map of it). A property whose
 // type is none of these (archives alone, `any`, unions of several kinds, enums alone) is not written: the
@@ -99,7 +100,8 @@ function properties(iface, source) {
   for (const member of iface.members) {
     if (member.kind !== ts.SyntaxKind.PropertySignature || !member.name) continue;
     const code = typeCode(member.type);
-    if (code) out.push(`.${member.name.getText(source)} ${code}`);
+    const required = member.questionToken ? '' : '!';
+    if (code) out.push(`.${member.name.getText(source)} ${code}${required}`);
   }
   return out.sort();
 }

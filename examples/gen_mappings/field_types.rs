@@ -7,6 +7,8 @@
 //! by reversing the rule (`volumeSize` → `volume_size`). What is stored: every primitive and every
 //! list/map of primitives, strings included — a string field is what turns `tags = { n = 3 }` into
 //! `"3"`, and a field the data does not know must stay untouched rather than be taken for a string.
+//! Also whether a property is required (declared without `?` in the SDK, in `requiredInputs` of the
+//! schema): the emitters then make a value that may be undefined fail as Terraform does.
 
 use hclconv::mapping::naming::{camel_case, singularize, snake_case};
 use hclconv::mapping::{
@@ -25,7 +27,14 @@ pub enum PropType {
     ObjectList(String),
 }
 
-pub type Props = BTreeMap<String, PropType>;
+/// One input property: its type, and whether the SDK requires it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prop {
+    pub ty: PropType,
+    pub required: bool,
+}
+
+pub type Props = BTreeMap<String, Prop>;
 
 /// The input properties of a package's resources, functions and object types.
 #[derive(Debug, Default)]
@@ -48,6 +57,10 @@ pub fn parse_sdk_types(file: &str, text: &str) -> Result<SdkTypes, String> {
             let Some((name, code)) = rest.split_once(' ') else {
                 return Err(error("a property needs a name and a type"));
             };
+            let (code, required) = match code.strip_suffix('!') {
+                Some(code) => (code, true),
+                None => (code, false),
+            };
             let prop = if let Some(object) = code.strip_prefix("[@") {
                 PropType::ObjectList(object.to_string())
             } else if let Some(object) = code.strip_prefix('@') {
@@ -58,7 +71,7 @@ pub fn parse_sdk_types(file: &str, text: &str) -> Result<SdkTypes, String> {
             let Some(props) = current.as_deref_mut() else {
                 return Err(error("a property before any record"));
             };
-            props.insert(name.to_string(), prop);
+            props.insert(name.to_string(), Prop { ty: prop, required });
             continue;
         }
         let Some((record, name)) = line.split_once(' ') else {
@@ -75,15 +88,26 @@ pub fn parse_sdk_types(file: &str, text: &str) -> Result<SdkTypes, String> {
     Ok(sdk)
 }
 
-/// The same from a Pulumi `schema.json`: resources' `inputProperties`, functions' `inputs`, object types.
+/// The same from a Pulumi `schema.json`: resources' `inputProperties` (required: `requiredInputs`),
+/// functions' `inputs`, object types (required: their `required`).
 pub fn from_schema(schema: &Map<String, Value>) -> SdkTypes {
     let types = schema.get("types").and_then(Value::as_object);
-    let props_of = |props: Option<&Value>| -> Props {
+    let props_of = |props: Option<&Value>, required: Option<&Value>| -> Props {
+        let required: BTreeSet<&str> = required
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
+            .collect();
         props
             .and_then(Value::as_object)
             .into_iter()
             .flatten()
-            .filter_map(|(name, prop)| Some((name.clone(), schema_prop(types, prop)?)))
+            .filter_map(|(name, prop)| {
+                let ty = schema_prop(types, prop)?;
+                let required = required.contains(name.as_str());
+                Some((name.clone(), Prop { ty, required }))
+            })
             .collect()
     };
     let section = |name: &str| {
@@ -95,17 +119,29 @@ pub fn from_schema(schema: &Map<String, Value>) -> SdkTypes {
     };
     SdkTypes {
         resources: section("resources")
-            .map(|(token, r)| (token.clone(), props_of(r.get("inputProperties"))))
+            .map(|(token, r)| {
+                let props = props_of(r.get("inputProperties"), r.get("requiredInputs"));
+                (token.clone(), props)
+            })
             .collect(),
         functions: section("functions")
             .map(|(token, f)| {
-                let inputs = f.get("inputs").and_then(|i| i.get("properties"));
-                (token.clone(), props_of(inputs))
+                let inputs = f.get("inputs");
+                let props = props_of(
+                    inputs.and_then(|i| i.get("properties")),
+                    inputs.and_then(|i| i.get("required")),
+                );
+                (token.clone(), props)
             })
             .collect(),
         types: section("types")
             .filter(|(_, t)| t.get("type").and_then(Value::as_str) == Some("object"))
-            .map(|(token, t)| (token.clone(), props_of(t.get("properties"))))
+            .map(|(token, t)| {
+                (
+                    token.clone(),
+                    props_of(t.get("properties"), t.get("required")),
+                )
+            })
             .collect(),
     }
 }
@@ -205,7 +241,7 @@ fn apply_level<'s>(
             .or_insert(Some(tf.as_str()));
     }
     let mut typed = 0;
-    let mut updates: Vec<(String, &'s PropType)> = Vec::new();
+    let mut updates: Vec<(String, &'s Prop)> = Vec::new();
     for (pulumi, prop) in props {
         let tf = match by_pulumi.get(pulumi.as_str()) {
             Some(Some(tf)) => tf.to_string(),
@@ -220,8 +256,8 @@ fn apply_level<'s>(
         };
         updates.push((tf, prop));
     }
-    for (tf, prop) in updates {
-        match prop {
+    for (tf, Prop { ty, required }) in updates {
+        match ty {
             PropType::Value(value_type) => {
                 let fits = fields.get(&tf).is_none_or(|field| {
                     field.fields.is_empty()
@@ -234,7 +270,9 @@ fn apply_level<'s>(
                         }
                 });
                 if fits {
-                    fields.entry(tf).or_default().value_type = Some(*value_type);
+                    let field = fields.entry(tf).or_default();
+                    field.value_type = Some(*value_type);
+                    field.required = *required;
                     typed += 1;
                 }
             }
@@ -247,11 +285,13 @@ fn apply_level<'s>(
                 }
                 path.push(name);
                 if let Some(field) = fields.get_mut(&tf) {
+                    // A block the data lists: required as a whole when the SDK says so.
+                    field.required = *required;
                     typed += apply_level(&mut field.fields, nested, sdk, path);
                 } else {
                     // A block the data does not list (the hand-kept kubernetes subset): an entry with
                     // only its fields' types, no list-ness, so that it names and shapes nothing.
-                    let tf = match prop {
+                    let tf = match ty {
                         PropType::ObjectList(_) => singularize(&tf),
                         _ => tf,
                     };
@@ -285,14 +325,24 @@ mod tests {
 
     #[test]
     fn parses_the_sdk_types_format() {
-        let text = "# header\nr p:m/a:A\n.port n\n.rule [@m.Rule\nt m.Rule\n.labels {s\n";
+        let text = "# header\nr p:m/a:A\n.port n!\n.rule [@m.Rule\nt m.Rule\n.labels {s\n";
         let sdk = parse_sdk_types("p.txt", text).expect("valid");
         assert_eq!(
             sdk.resources["p:m/a:A"]["rule"],
-            PropType::ObjectList("m.Rule".into())
+            Prop {
+                ty: PropType::ObjectList("m.Rule".into()),
+                required: false
+            }
         );
         assert_eq!(
-            sdk.types["m.Rule"]["labels"],
+            sdk.resources["p:m/a:A"]["port"],
+            Prop {
+                ty: PropType::Value(ValueType::Scalar(ScalarType::Number)),
+                required: true
+            }
+        );
+        assert_eq!(
+            sdk.types["m.Rule"]["labels"].ty,
             PropType::Value(ValueType::Map(ScalarType::String))
         );
         assert!(parse_sdk_types("p.txt", ".x s\n").is_err());

@@ -268,6 +268,7 @@ fn apply_kubernetes_supplement(mapping: &mut ProviderMapping) -> Result<String, 
             value_type: None,
             no_equivalent: false,
             inline: info.get("inline").and_then(Value::as_bool) == Some(true),
+            required: false,
         };
         by_name.push((name.clone(), field));
         for parent in info

@@ -529,6 +529,14 @@ impl Emitter<'_> {
                     Intrinsic::StringAsset => "stringAsset",
                     Intrinsic::SingleOrNone => "singleOrNone",
                     Intrinsic::Convert(_) => "",
+                    // PCL has no undefined: a null into a required argument fails in the engine, as
+                    // in Terraform, and a null map element is left out by it; the value is written as
+                    // it is.
+                    Intrinsic::Required | Intrinsic::DefinedEntries => {
+                        return args
+                            .first()
+                            .map_or_else(|| "null".to_string(), |value| self.expr(value, level));
+                    }
                 };
                 let args: Vec<String> = args.iter().map(|a| self.expr(a, level)).collect();
                 format!("{name}({})", args.join(", "))

@@ -250,6 +250,23 @@ const FORMATDATE: &str = r#"def formatdate(spec, timestamp):
     return "".join(out)
 "#;
 
+/// Terraform's check of a required argument, for a value that may be `None`: a plain value is checked
+/// at once, an `Output` when it resolves (the overloads give `_T` and `Output[_T]`).
+const REQUIRED_VALUE_HELPER: &str = r#"@typing.overload
+def required_value(value: pulumi.Output[typing.Optional[_T]], name: str) -> pulumi.Output[_T]: ...
+@typing.overload
+def required_value(value: typing.Optional[_T], name: str) -> _T: ...
+def required_value(value, name):
+    """Terraform's check of a required argument: None fails where the resource is created."""
+    def check(item):
+        if item is None:
+            raise ValueError(f'Null value for "{name}": Terraform requires a value here.')
+        return item
+    if isinstance(value, pulumi.Output):
+        return value.apply(check)
+    return check(value)
+"#;
+
 /// Small functions the program defines when it needs them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Helper {
@@ -265,6 +282,8 @@ enum Helper {
     GroupEntries,
     Fileset,
     FormatDate,
+    RequiredValue,
+    DefinedEntries,
 }
 
 impl Helper {
@@ -283,6 +302,10 @@ impl Helper {
             }
             Helper::Can => {
                 "def can(attempt: typing.Callable[[], object]) -> bool:\n    try:\n        attempt()\n        return True\n    except Exception:\n        return False\n"
+            }
+            Helper::RequiredValue => REQUIRED_VALUE_HELPER,
+            Helper::DefinedEntries => {
+                "def defined_entries(entries: typing.Mapping[str, typing.Optional[_T]]) -> typing.Dict[str, _T]:\n    \"\"\"A map without its None elements, which the Pulumi runtime would leave out.\"\"\"\n    return {key: value for key, value in entries.items() if value is not None}\n"
             }
             Helper::Coalesce => {
                 "def coalesce(*values: typing.Optional[_T]) -> _T:\n    return next(value for value in values if value is not None and value != \"\")\n"
@@ -317,7 +340,9 @@ impl Helper {
             | Helper::Try
             | Helper::Can
             | Helper::Coalesce
-            | Helper::CoalesceList => &["typing"],
+            | Helper::CoalesceList
+            | Helper::RequiredValue
+            | Helper::DefinedEntries => &["typing"],
             _ => &[],
         }
     }
@@ -328,7 +353,12 @@ impl Helper {
     fn generic(self) -> bool {
         matches!(
             self,
-            Helper::SingleOrNone | Helper::Try | Helper::Coalesce | Helper::CoalesceList
+            Helper::SingleOrNone
+                | Helper::Try
+                | Helper::Coalesce
+                | Helper::CoalesceList
+                | Helper::RequiredValue
+                | Helper::DefinedEntries
         )
     }
 }
@@ -1725,6 +1755,9 @@ impl<'p> Emitter<'p> {
                 ) && args.iter().any(|a| self.is_typed(a))
             }
             Expr::Intrinsic(Intrinsic::SingleOrNone, args) => args.iter().any(|a| self.is_typed(a)),
+            Expr::Intrinsic(Intrinsic::Required, args) => {
+                args.first().is_some_and(|a| self.is_typed(a))
+            }
             Expr::For(f) => self.is_typed(&f.value),
             _ => false,
         }
@@ -1957,6 +1990,22 @@ impl<'p> Emitter<'p> {
                         None => arg,
                     },
                     Intrinsic::Convert(_) => arg,
+                    Intrinsic::Required => {
+                        self.helpers.insert(Helper::RequiredValue);
+                        // `cidrBlocks[1]`: the property's Python name, the element index as it is.
+                        let name = match args.get(1) {
+                            Some(Expr::String(name)) => match name.split_once('[') {
+                                Some((property, index)) => format!("{}[{index}", py_name(property)),
+                                None => py_name(name),
+                            },
+                            _ => "value".to_string(),
+                        };
+                        format!("required_value({arg}, {})", string_literal(&name))
+                    }
+                    Intrinsic::DefinedEntries => {
+                        self.helpers.insert(Helper::DefinedEntries);
+                        format!("defined_entries({arg})")
+                    }
                 }
             }
             Expr::For(for_expr) => {

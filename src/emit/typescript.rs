@@ -17,6 +17,39 @@ use std::fmt::Write;
 
 const INDENT: &str = "    ";
 
+/// Terraform's check of a required argument, for a value that may be undefined: a plain value is
+/// checked at once, an `Output` when it resolves (the overloads give `T` and `Output<T>`; an `Output`
+/// that holds an `Output` is flattened, as `apply` flattens it at run time).
+const REQUIRED_VALUE_HELPER: &str = r#"/** Terraform's check of a required argument: a null value fails where the resource is created. */
+function requiredValue<T>(value: pulumi.Output<T | undefined>, name: string): pulumi.Output<pulumi.Unwrap<T>>;
+function requiredValue<T>(value: T | undefined, name: string): T;
+function requiredValue<T>(value: pulumi.Output<T | undefined> | T | undefined, name: string): pulumi.Output<pulumi.Unwrap<T>> | T {
+    const check = (item: T | undefined): T => {
+        if (item === undefined || item === null) {
+            throw new Error(`Null value for "${name}": Terraform requires a value here.`);
+        }
+        return item;
+    };
+    return pulumi.Output.isInstance<T | undefined>(value) ? pulumi.output(value.apply(check)) : check(value);
+}
+
+"#;
+
+/// A map argument's elements are required by the SDKs; the runtime leaves an undefined one out when
+/// it sends the map, and so does this, in a way the types can follow.
+const DEFINED_ENTRIES_HELPER: &str = r#"/** A map without its undefined elements, which the Pulumi runtime would leave out. */
+function definedEntries<T>(entries: Record<string, T | undefined>): Record<string, T> {
+    const defined: Record<string, T> = {};
+    for (const [key, value] of Object.entries(entries)) {
+        if (value !== undefined && value !== null) {
+            defined[key] = value;
+        }
+    }
+    return defined;
+}
+
+"#;
+
 /// Starts a line that continues a multi-line template literal; removed before output.
 const CONTINUATION: char = '\u{1}';
 
@@ -117,6 +150,8 @@ fn emit_module(
         needs_path: false,
         needs_try: false,
         needs_to_bool: false,
+        needs_required: false,
+        needs_defined_entries: false,
         used_classes: BTreeSet::new(),
         bound_vars: Vec::new(),
         var_types: Vec::new(),
@@ -201,6 +236,12 @@ fn emit_module(
         out.push_str(
             "/** Terraform's `tobool`: a boolean or the string \"true\" or \"false\"; anything else is an error. */\nfunction toBool(value: unknown): boolean {\n    if (value === true || value === \"true\") {\n        return true;\n    }\n    if (value === false || value === \"false\") {\n        return false;\n    }\n    throw new Error(`cannot convert ${JSON.stringify(value)} to bool`);\n}\n\n",
         );
+    }
+    if emitter.needs_required {
+        out.push_str(REQUIRED_VALUE_HELPER);
+    }
+    if emitter.needs_defined_entries {
+        out.push_str(DEFINED_ENTRIES_HELPER);
     }
     if emitter.needs_not_implemented {
         out.push_str(
@@ -337,6 +378,10 @@ struct Emitter<'p> {
     needs_path: bool,
     needs_try: bool,
     needs_to_bool: bool,
+    /// `requiredValue`: a value that may be undefined goes into a required argument.
+    needs_required: bool,
+    /// `definedEntries`: a map argument's literal with elements that may be undefined.
+    needs_defined_entries: bool,
     /// Component classes this file instantiates (to import them).
     used_classes: BTreeSet<String>,
     /// Variables of the `for` expressions around the code being written, as emitted.
@@ -1265,6 +1310,17 @@ impl Emitter<'_> {
         candidate
     }
 
+    /// `requiredValue(value, "name")` for [`Intrinsic::Required`]: `value` is already emitted, as an
+    /// `Output` or a plain value alike (the helper takes both).
+    fn required_value(&mut self, value: String, args: &[Expr]) -> String {
+        self.needs_required = true;
+        let name = match args.get(1) {
+            Some(Expr::String(name)) => name.as_str(),
+            _ => "value",
+        };
+        format!("requiredValue({value}, {})", string_literal(name))
+    }
+
     fn expr(&mut self, expr: &Expr, level: usize) -> String {
         if let Some((_, name)) = self.substitutions.iter().find(|(e, _)| e == expr) {
             return name.clone();
@@ -1409,6 +1465,11 @@ impl Emitter<'_> {
                         format!("singleOrNone({arg})")
                     }
                     Intrinsic::Convert(_) => arg,
+                    Intrinsic::Required => self.required_value(arg, args),
+                    Intrinsic::DefinedEntries => {
+                        self.needs_defined_entries = true;
+                        format!("definedEntries({arg})")
+                    }
                 }
             }
             Expr::For(for_expr) => {

@@ -1,8 +1,8 @@
-//! The embedded tables' text format (version 2), which the generator writes and [`decode`] reads. Each
+//! The embedded tables' text format (version 3), which the generator writes and [`decode`] reads. Each
 //! table is deflate-compressed as a whole; inside, one record per line, words separated by one space:
 //!
 //! ```text
-//! hclconv-mapping 2                      header: format name and version
+//! hclconv-mapping 3                      header: format name and version
 //! provider google gcp                    Terraform provider name, Pulumi package
 //! gap d * <reason ...>                   a known hole: kind r|d|*, type or *, then the reason
 //! r google_compute_instance :compute/instance:Instance
@@ -10,20 +10,25 @@
 //! ..initialize_params 1 -                then the Terraform name, a flag — 1: max-items-one,
 //! .network_interface n -                 n: list, -: neither —, the value type ([`ValueType::code`]:
 //! .can_ip_forward - b                    s, n, b, [s, {s, ...; -: unknown or a block) and, if the
-//! .filename - s code                     rule does not give it, the explicit Pulumi name
+//! .filename - s code                     rule does not give it, the explicit Pulumi name; a `!`
+//! .family - s!                           after the type marks an argument the SDK requires
 //! d google_project :organizations/getProject:getProject
 //! ```
 //!
 //! A token that starts with `:` is relative to the package. Only fields that say something the naming
-//! rule cannot work out, or whose value type is known, are written. Version 1 had no type column.
+//! rule cannot work out, or whose value type is known, are written. Version 1 had no type column,
+//! version 2 no required marks.
 //! Decoding is a single pass with a stack of open fields; no allocation beyond the result.
 
 use super::{FieldMapping, Gap, MappingError, ProviderMapping, TypeKind, TypeMapping, ValueType};
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-/// The header line of version 2.
-pub const HEADER: &str = "hclconv-mapping 2";
+/// The header line of version 3.
+pub const HEADER: &str = "hclconv-mapping 3";
+
+/// Marks a required argument after the type column (`s!`, `-!`).
+const REQUIRED: char = '!';
 
 /// The name column of a Terraform-only field (no Pulumi name can be `!`).
 const NO_EQUIVALENT: &str = "!";
@@ -73,9 +78,12 @@ fn encode_fields(out: &mut String, fields: &HashMap<String, FieldMapping>, depth
             None => "-",
         };
         let dots = ".".repeat(depth);
-        let value_type = field
+        let mut value_type = field
             .value_type
             .map_or_else(|| "-".to_string(), ValueType::code);
+        if field.required {
+            value_type.push(REQUIRED);
+        }
         let _ = match &field.name {
             _ if field.no_equivalent => {
                 writeln!(out, "{dots}{name} {flag} {value_type} {NO_EQUIVALENT}")
@@ -143,6 +151,10 @@ pub fn decode(provider: &str, text: &str) -> Result<ProviderMapping, MappingErro
                 "-" => None,
                 _ => return Err(malformed(index, "field flag must be 1, n or -")),
             };
+            let (value_type, required) = match value_type.strip_suffix(REQUIRED) {
+                Some(rest) => (rest, true),
+                None => (value_type, false),
+            };
             let value_type = match value_type {
                 "-" => None,
                 code => Some(
@@ -162,6 +174,7 @@ pub fn decode(provider: &str, text: &str) -> Result<ProviderMapping, MappingErro
                 value_type,
                 no_equivalent,
                 inline,
+                required,
             };
             if words.next().is_some() {
                 return Err(malformed(index, "extra words after a field"));
@@ -277,6 +290,7 @@ mod tests {
             value_type: None,
             no_equivalent: false,
             inline: false,
+            required: false,
         }
     }
 
@@ -325,6 +339,14 @@ mod tests {
                         ..Default::default()
                     },
                 ),
+                (
+                    "machine_type".to_string(),
+                    FieldMapping {
+                        value_type: Some(ValueType::Scalar(ScalarType::String)),
+                        required: true,
+                        ..Default::default()
+                    },
+                ),
             ]
             .into_iter()
             .collect(),
@@ -361,6 +383,7 @@ mod tests {
         assert!(text.contains("\n.labels - {s\n"));
         assert!(text.contains("\n.filename - - code\n"));
         assert!(text.contains("\n.source_wrapper 1 - ^\n"));
+        assert!(text.contains("\n.machine_type - s!\n"));
         assert!(text.contains("d google_project other:index/getProject:getProject\n"));
         assert_eq!(decode("google", &text), Ok(mapping));
     }
@@ -368,7 +391,7 @@ mod tests {
     #[test]
     fn rejects_bad_tables() {
         let err = |text: &str| decode("p", text).err().map(|e| e.to_string());
-        assert!(err("hclconv-mapping 1\n").is_some_and(|e| e.contains("unsupported format")));
+        assert!(err("hclconv-mapping 2\n").is_some_and(|e| e.contains("unsupported format")));
         assert!(err("").is_some_and(|e| e.contains("header")));
         let head = format!("{HEADER}\nprovider p p\n");
         assert!(err(&format!("{head}.x 1 -\n")).is_some_and(|e| e.contains("before any type")));

@@ -80,6 +80,9 @@ pub struct FieldMapping {
     /// A Terraform wrapper block the Pulumi type does not have: its fields are the parent's
     /// (Kubernetes `persistent_volume_source { nfs { ... } }` is the volume spec's own `nfs`).
     pub inline: bool,
+    /// The Pulumi SDK requires the argument (no `undefined`/`None`): a value that may be null is
+    /// checked where it is passed, as Terraform checks it where the resource is created.
+    pub required: bool,
 }
 
 /// A Terraform primitive type.
@@ -249,6 +252,22 @@ impl TypeMapping {
             level = &level.get(*step)?.fields;
         }
         level.get(*last)?.value_type
+    }
+
+    /// Whether the Pulumi SDK requires the argument at a Terraform attribute path (paths as for
+    /// [`TypeMapping::field_type`]); `false` when the data does not know the field.
+    pub fn field_required(&self, path: &[&str]) -> bool {
+        let Some((last, parents)) = path.split_last() else {
+            return false;
+        };
+        let mut level = &self.fields;
+        for step in parents {
+            match level.get(*step) {
+                Some(field) => level = &field.fields,
+                None => return false,
+            }
+        }
+        level.get(*last).is_some_and(|f| f.required)
     }
 }
 
@@ -439,8 +458,14 @@ mod tests {
     }
 
     fn sample() -> ProviderMapping {
+        let image = FieldMapping {
+            value_type: Some(ValueType::Scalar(ScalarType::String)),
+            required: true,
+            ..Default::default()
+        };
         let container = FieldMapping {
             max_items_one: Some(false),
+            fields: HashMap::from([("image".to_string(), image)]),
             ..Default::default()
         };
         let spec = FieldMapping {
@@ -496,6 +521,25 @@ mod tests {
                 },
             ])
         );
+    }
+
+    #[test]
+    fn required_fields_are_found_by_path() {
+        let mapping = sample();
+        let pod = mapping.lookup(TypeKind::Resource, "kubernetes_pod");
+        assert_eq!(
+            pod.map(|t| t.field_required(&["spec", "container", "image"])),
+            Some(true)
+        );
+        assert_eq!(
+            pod.map(|t| t.field_required(&["spec", "container"])),
+            Some(false)
+        );
+        assert_eq!(
+            pod.map(|t| t.field_required(&["nope", "image"])),
+            Some(false)
+        );
+        assert_eq!(pod.map(|t| t.field_required(&[])), Some(false));
     }
 
     #[test]

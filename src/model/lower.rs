@@ -364,6 +364,7 @@ pub fn lower_program(
         .filter_map(|d| d.fields().map(|f| (d.id, f)))
         .collect();
     super::infer::resolve_conversions(&mut nodes, &node_fields);
+    super::required::settle(&mut nodes);
     let (nodes, order_diagnostics) = super::order::dependency_order(nodes);
     diagnostics.extend(order_diagnostics);
     (

@@ -14,6 +14,7 @@ mod kubernetes_patch;
 mod lower;
 mod order;
 mod provider;
+mod required;
 mod resource;
 
 use crate::diagnostics::SourceSpan;
@@ -278,6 +279,11 @@ pub enum Intrinsic {
     StringAsset,
     /// The only element of a list of zero or one (a dynamic block for a max-items-one field).
     SingleOrNone,
+    /// `[value, name]`: a value that may be null, passed to the argument `name` (its Pulumi name) that
+    /// the SDK requires; null fails there, as Terraform fails where the resource is created.
+    Required,
+    /// `[object]`: a map argument's literal whose elements may be null; those are left out.
+    DefinedEntries,
     /// Terraform's automatic conversion of a value to the primitive type of the field it is given to.
     Convert(Conversion),
 }

@@ -102,7 +102,7 @@ impl NodeKind {
         }
     }
 
-    fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+    pub(super) fn for_each_expr_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
         match self {
             NodeKind::Config(c) => c.default.iter_mut().for_each(&mut *f),
             NodeKind::Local(e) => f(e),
@@ -171,7 +171,7 @@ impl Expr {
         self.children(&mut |e| e.walk(f));
     }
 
-    fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
+    pub(super) fn walk_mut(&mut self, f: &mut dyn FnMut(&mut Expr)) {
         f(self);
         self.children_mut(&mut |e| e.walk_mut(f));
     }

@@ -6,6 +6,7 @@ use super::coerce::coerce_literal;
 use super::expr::ExprLowering;
 use super::infer::pending_conversion;
 use super::lower::{comment_lines, range_kind};
+use super::required;
 use super::{
     Expr, ForExpr, Intrinsic, Invoke, NodeId, ObjectKey, Property, Range, Resource,
     ResourceOptions, TemplatePart,
@@ -422,6 +423,7 @@ struct BlockGroup {
     max_items_one: Option<bool>,
     /// See [`FieldMapping::inline`].
     inline: bool,
+    required: bool,
     items: Vec<GroupItem>,
 }
 
@@ -468,11 +470,14 @@ pub(super) fn lower_properties(
                     report_no_equivalent(&key, attr.span(), lowering);
                     continue;
                 }
+                let name = property_name(&key, field, has_sibling);
+                let value = lower_field_value(&attr.value, field, lowering);
+                let value = required::mark_argument(value, &name, field);
                 properties.push((
                     index,
                     Property {
-                        name: property_name(&key, field, has_sibling),
-                        value: lower_field_value(&attr.value, field, lowering),
+                        name,
+                        value,
                         comments: comment_lines(attr.decor().prefix().map(|p| &**p)),
                     },
                 ));
@@ -534,6 +539,7 @@ pub(super) fn lower_properties(
                     comments: comment_lines(block.decor().prefix().map(|p| &**p)),
                     max_items_one: field.and_then(|f| f.max_items_one),
                     inline: field.is_some_and(|f| f.inline),
+                    required: field.is_some_and(|f| f.required),
                     items: Vec::new(),
                 });
                 if group.max_items_one == Some(true) && !group.items.is_empty() {
@@ -550,7 +556,12 @@ pub(super) fn lower_properties(
         }
     }
     for (position, group) in groups {
-        let value = group_value(group.items, group.max_items_one == Some(true));
+        let single = group.max_items_one == Some(true);
+        let mut value = group_value(group.items, single);
+        // A dynamic max-items-one block may generate none: a required one must then fail.
+        if single && group.required {
+            value = required::mark(value, &group.name);
+        }
         match value {
             // A wrapper block Pulumi does not have: its fields join the parent's.
             Expr::Object(entries)
@@ -673,6 +684,7 @@ fn lower_field_shape(
                 value_type: None,
                 no_equivalent: false,
                 inline: false,
+                required: false,
             };
             Expr::List(
                 items
@@ -845,6 +857,7 @@ fn list_field(field: Option<&FieldMapping>) -> FieldMapping {
         value_type: None,
         no_equivalent: false,
         inline: false,
+        required: false,
     }
 }
 

@@ -1,0 +1,255 @@
+//! Values passed to arguments the Pulumi SDK requires.
+//!
+//! Terraform accepts a null for a required argument until the resource is actually created (modules
+//! guard such resources with `count`, so it usually never is), and only then fails with "The argument
+//! ... is required". The SDKs reject a value that may be undefined at compile time. Lowering marks the
+//! value of every required argument with [`Intrinsic::Required`]; once the whole module is lowered,
+//! [`settle`] keeps the mark only on values that may be null — a null-default variable, a conditional
+//! with a null branch, `try(..., null)`, `one(...)`, and locals holding one of these — so that the
+//! emitters check exactly those at run time, as Terraform does.
+//!
+//! The elements of a map argument are required by the SDKs too (`{[key: string]: Input<string>}`);
+//! an element that may be null is left out there ([`Intrinsic::DefinedEntries`]), as the Pulumi
+//! runtime leaves out an undefined property when it sends the map to the provider. The elements of
+//! a list argument's literal are checked like a required argument: Terraform rejects a null element
+//! ("Null values are not allowed for this attribute value").
+
+use super::{Expr, Intrinsic, Node, NodeKind};
+use crate::mapping::{FieldMapping, ValueType};
+
+/// The value of the argument `name` (its Pulumi name) with the marks its field calls for.
+pub(super) fn mark_argument(value: Expr, name: &str, field: Option<&FieldMapping>) -> Expr {
+    let Some(field) = field else {
+        return value;
+    };
+    let value = match value {
+        Expr::Object(entries) if matches!(field.value_type, Some(ValueType::Map(_))) => {
+            Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)])
+        }
+        Expr::List(items) if matches!(field.value_type, Some(ValueType::List(_))) => {
+            let items = items.into_iter().enumerate();
+            Expr::List(
+                items
+                    .map(|(i, item)| mark(item, &format!("{name}[{i}]")))
+                    .collect(),
+            )
+        }
+        other => other,
+    };
+    if field.required {
+        mark(value, name)
+    } else {
+        value
+    }
+}
+
+/// `value` marked as going into the required argument `name` (its Pulumi name). A literal is never
+/// marked: it is either defined, or a literal `null` that no check would make valid.
+pub(super) fn mark(value: Expr, name: &str) -> Expr {
+    match value {
+        Expr::Null | Expr::Bool(_) | Expr::Number(_) | Expr::String(_) | Expr::Template(_) => value,
+        Expr::List(_) | Expr::Object(_) | Expr::Intrinsic(Intrinsic::DefinedEntries, _) => value,
+        other => Expr::Intrinsic(
+            Intrinsic::Required,
+            vec![other, Expr::String(name.to_string())],
+        ),
+    }
+}
+
+/// Removes the marks of [`mark`] from values that cannot be null. `nodes` are indexed by node id.
+pub(super) fn settle(nodes: &mut [Node]) {
+    let nullable = nullable_nodes(nodes);
+    for node in nodes.iter_mut() {
+        node.kind.for_each_expr_mut(&mut |expr| {
+            expr.walk_mut(&mut |e| {
+                let unneeded = match e {
+                    Expr::Intrinsic(Intrinsic::Required, args) => {
+                        !args.first().is_some_and(|v| may_be_null(v, &nullable))
+                    }
+                    Expr::Intrinsic(Intrinsic::DefinedEntries, args) => !matches!(
+                        args.first(),
+                        Some(Expr::Object(entries))
+                            if entries.iter().any(|(_, v)| may_be_null(v, &nullable))
+                    ),
+                    _ => false,
+                };
+                if unneeded {
+                    if let Expr::Intrinsic(_, args) = std::mem::replace(e, Expr::Null) {
+                        *e = args.into_iter().next().unwrap_or(Expr::Null);
+                    }
+                }
+            })
+        });
+    }
+}
+
+/// Per node: whether its value as a whole may be null (a variable defaulting to null, or a local
+/// whose value may be). Locals refer to each other, so this is a fixpoint; it only ever grows.
+fn nullable_nodes(nodes: &[Node]) -> Vec<bool> {
+    let mut nullable: Vec<bool> = nodes
+        .iter()
+        .map(|n| matches!(&n.kind, NodeKind::Config(c) if c.default == Some(Expr::Null)))
+        .collect();
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for (id, node) in nodes.iter().enumerate() {
+            if let NodeKind::Local(value) = &node.kind {
+                if nullable.get(id) == Some(&false) && may_be_null(value, &nullable) {
+                    if let Some(flag) = nullable.get_mut(id) {
+                        *flag = true;
+                        changed = true;
+                    }
+                }
+            }
+        }
+    }
+    nullable
+}
+
+/// Whether `expr` may evaluate to null by its form (not by its data: an attribute of a resource or a
+/// map lookup is taken as defined, as the generated programs' types take it).
+fn may_be_null(expr: &Expr, nullable: &[bool]) -> bool {
+    match expr {
+        Expr::Null => true,
+        Expr::Ref { node, path } => path.is_empty() && nullable.get(*node) == Some(&true),
+        Expr::Conditional(_, then, otherwise) => {
+            may_be_null(then, nullable) || may_be_null(otherwise, nullable)
+        }
+        Expr::Call { name, args } => match (name.as_str(), args.as_slice()) {
+            ("try", alternatives) => alternatives.iter().any(|a| may_be_null(a, nullable)),
+            ("lookup", [_, _, default]) => may_be_null(default, nullable),
+            ("one", [_]) => true,
+            _ => false,
+        },
+        Expr::Intrinsic(Intrinsic::SingleOrNone, _) => true,
+        // A converted null stays null.
+        Expr::Intrinsic(Intrinsic::Convert(_), args) => {
+            args.first().is_some_and(|a| may_be_null(a, nullable))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{ConfigType, ConfigVar};
+
+    fn node(kind: NodeKind) -> Node {
+        Node {
+            name: String::new(),
+            address: String::new(),
+            comments: Vec::new(),
+            span: Default::default(),
+            kind,
+        }
+    }
+
+    fn config(default: Option<Expr>) -> Node {
+        node(NodeKind::Config(ConfigVar {
+            key: "x".into(),
+            ty: ConfigType::String,
+            default,
+            description: None,
+            secret: false,
+            nullable: true,
+        }))
+    }
+
+    fn whole(id: usize) -> Expr {
+        Expr::Ref {
+            node: id,
+            path: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn keeps_marks_only_where_the_value_may_be_null() {
+        let conditional = Expr::Conditional(
+            Box::new(Expr::Bool(true)),
+            Box::new(whole(1)),
+            Box::new(Expr::Null),
+        );
+        let mut nodes = vec![
+            config(Some(Expr::Null)),
+            config(Some(Expr::String("a".into()))),
+            node(NodeKind::Local(whole(0))),
+            node(NodeKind::Local(conditional.clone())),
+            node(NodeKind::Output(crate::model::OutputValue {
+                value: Expr::List(vec![
+                    mark(whole(2), "a"),
+                    mark(whole(1), "b"),
+                    mark(whole(3), "c"),
+                    mark(Expr::String("s".into()), "d"),
+                ]),
+                description: None,
+                secret: false,
+            })),
+        ];
+        settle(&mut nodes);
+        let Some(NodeKind::Output(output)) = nodes.get(4).map(|n| &n.kind) else {
+            panic!("output node");
+        };
+        let required = |e: Expr, name: &str| {
+            Expr::Intrinsic(Intrinsic::Required, vec![e, Expr::String(name.into())])
+        };
+        assert_eq!(
+            output.value,
+            Expr::List(vec![
+                required(whole(2), "a"),
+                whole(1),
+                required(whole(3), "c"),
+                Expr::String("s".into()),
+            ])
+        );
+    }
+
+    #[test]
+    fn map_and_list_literals_are_marked_per_element() {
+        let map = FieldMapping {
+            value_type: Some(ValueType::Map(crate::mapping::ScalarType::String)),
+            ..Default::default()
+        };
+        let list = FieldMapping {
+            value_type: Some(ValueType::List(crate::mapping::ScalarType::String)),
+            required: true,
+            ..Default::default()
+        };
+        let entries = vec![(crate::model::ObjectKey::Name("k".into()), whole(0))];
+        let mut nodes = vec![
+            config(Some(Expr::Null)),
+            node(NodeKind::Local(mark_argument(
+                Expr::Object(entries.clone()),
+                "tags",
+                Some(&map),
+            ))),
+            node(NodeKind::Local(mark_argument(
+                Expr::List(vec![Expr::String("a".into()), whole(0)]),
+                "ids",
+                Some(&list),
+            ))),
+        ];
+        settle(&mut nodes);
+        let values: Vec<&Expr> = nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Local(value) => Some(value),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            values,
+            vec![
+                &Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)]),
+                &Expr::List(vec![
+                    Expr::String("a".into()),
+                    Expr::Intrinsic(
+                        Intrinsic::Required,
+                        vec![whole(0), Expr::String("ids[1]".into())]
+                    ),
+                ]),
+            ]
+        );
+    }
+}

@@ -738,7 +738,14 @@ resource "aws_s3_bucket" "b" {{
   }}
 }}"#
         ));
-        let Expr::Object(tags) = property(&program, "aws_s3_bucket.b", "tags") else {
+        // `either` may be null, so the map is also marked for its null elements to be left out.
+        let tags = match property(&program, "aws_s3_bucket.b", "tags") {
+            Expr::Intrinsic(Intrinsic::DefinedEntries, mut args) if args.len() == 1 => {
+                args.remove(0)
+            }
+            other => other,
+        };
+        let Expr::Object(tags) = tags else {
             panic!("tags is not an object")
         };
         let tag = |key: &str| {

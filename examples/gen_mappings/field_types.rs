@@ -198,7 +198,10 @@ fn schema_prop(types: Option<&Map<String, Value>>, prop: &Value) -> Option<PropT
 const MAX_DEPTH: usize = 12;
 
 /// Sets the value types of every type of `mapping` that `sdk` describes. Returns how many fields got one.
-pub fn apply(mapping: &mut ProviderMapping, sdk: &SdkTypes) -> usize {
+/// `bridged`: the package is a bridged Terraform provider, where a block the data does not list (the
+/// auto-aliasing table leaves out a plugin-framework resource's blocks) is max-items-one exactly when
+/// the SDK gives its property a single object.
+pub fn apply(mapping: &mut ProviderMapping, sdk: &SdkTypes, bridged: bool) -> usize {
     let mut typed = 0;
     for (table, kind) in [
         (&mut mapping.resources, TypeKind::Resource),
@@ -210,7 +213,7 @@ pub fn apply(mapping: &mut ProviderMapping, sdk: &SdkTypes) -> usize {
         };
         for entry in table.values_mut() {
             if let Some(props) = source.get(&entry.token) {
-                typed += apply_level(&mut entry.fields, props, sdk, &mut Vec::new());
+                typed += apply_level(&mut entry.fields, props, sdk, bridged, &mut Vec::new());
             }
         }
     }
@@ -229,6 +232,7 @@ fn apply_level<'s>(
     fields: &mut HashMap<String, FieldMapping>,
     props: &'s Props,
     sdk: &'s SdkTypes,
+    bridged: bool,
     path: &mut Vec<&'s str>,
 ) -> usize {
     let before = names(fields);
@@ -287,17 +291,23 @@ fn apply_level<'s>(
                 if let Some(field) = fields.get_mut(&tf) {
                     // A block the data lists: required as a whole when the SDK says so.
                     field.required = *required;
-                    typed += apply_level(&mut field.fields, nested, sdk, path);
+                    typed += apply_level(&mut field.fields, nested, sdk, bridged, path);
                 } else {
-                    // A block the data does not list (the hand-kept kubernetes subset): an entry with
-                    // only its fields' types, no list-ness, so that it names and shapes nothing.
-                    let tf = match ty {
-                        PropType::ObjectList(_) => singularize(&tf),
-                        _ => tf,
+                    // A block the data does not list: in a bridged provider, a single object is a
+                    // max-items-one block (`metadata_configuration`, not `metadataConfigurations`);
+                    // elsewhere (the hand-kept kubernetes subset) an entry with only its fields'
+                    // types, no list-ness, so that it names and shapes nothing.
+                    let (tf, max_items_one) = match ty {
+                        PropType::ObjectList(_) => (singularize(&tf), None),
+                        _ => (tf, bridged.then_some(true)),
                     };
-                    let mut field = FieldMapping::default();
-                    let found = apply_level(&mut field.fields, nested, sdk, path);
-                    if found > 0 && !before.contains_key(&tf) && !fields.contains_key(&tf) {
+                    let mut field = FieldMapping {
+                        max_items_one,
+                        ..FieldMapping::default()
+                    };
+                    let found = apply_level(&mut field.fields, nested, sdk, bridged, path);
+                    let shaped = found > 0 || max_items_one.is_some();
+                    if shaped && !before.contains_key(&tf) && !fields.contains_key(&tf) {
                         typed += found;
                         fields.insert(tf, field);
                     }

@@ -196,7 +196,7 @@ fn kubernetes(
         notes.push(apply_kubernetes_supplement(&mut mapping)?);
     }
     if let Some(sdk) = sdk {
-        let typed = field_types::apply(&mut mapping, sdk);
+        let typed = field_types::apply(&mut mapping, sdk, false);
         notes.push(format!(
             "{typed} field types from the npm SDK (src/mapping/sdk-types/kubernetes.txt)"
         ));
@@ -536,13 +536,13 @@ fn provider_table(
     // Field types: the committed npm-derived file wins (it exists where schema.json is missing).
     match (sdk, schema_obj) {
         (Some(sdk), _) => {
-            let typed = field_types::apply(&mut mapping, sdk);
+            let typed = field_types::apply(&mut mapping, sdk, true);
             notes.push(format!(
                 "{typed} field types from the npm SDK (src/mapping/sdk-types/{folder}.txt)"
             ));
         }
         (None, Some(schema)) => {
-            let typed = field_types::apply(&mut mapping, &field_types::from_schema(schema));
+            let typed = field_types::apply(&mut mapping, &field_types::from_schema(schema), true);
             notes.push(format!("{typed} field types from schema.json"));
         }
         (None, None) => notes.push("no field types (no schema.json, no npm SDK types)".into()),

@@ -643,6 +643,12 @@ fn emit_file(
 }
 
 /// Indents every line of code by `level`, leaving the inside of triple-quoted strings alone.
+/// `pulumi.Output.all(*items)`: one output of the values of a list of outputs. Unlike
+/// `Output.from_input`, a checker types what it gives as plain values.
+fn gathered_list(items: &str) -> String {
+    format!("pulumi.Output.all(*{})", wrap_postfix(items))
+}
+
 fn indent_code(code: &str, level: usize) -> String {
     let pad = INDENT.repeat(level);
     let mut out = String::with_capacity(code.len() + code.lines().count() * pad.len());
@@ -710,6 +716,10 @@ struct Emitter<'p> {
     /// Python identifier of every node.
     names: Vec<String>,
     output_memo: RefCell<HashMap<NodeId, bool>>,
+    /// Per counted node: whether it is a list of output-valued objects (see `is_counted_outputs`).
+    counted_outputs_memo: RefCell<HashMap<NodeId, bool>>,
+    /// Per local: whether it holds a list of outputs (see `is_output_list`).
+    output_list_memo: RefCell<HashMap<NodeId, bool>>,
     /// Per local: whether its value builds a list or dict (see `holds_values`).
     values_memo: RefCell<HashMap<NodeId, bool>>,
     typed_memo: RefCell<HashMap<NodeId, bool>>,
@@ -738,6 +748,8 @@ impl<'p> Emitter<'p> {
             exports: Vec::new(),
             names: node_names(program, component.is_some()),
             output_memo: RefCell::new(HashMap::new()),
+            counted_outputs_memo: RefCell::new(HashMap::new()),
+            output_list_memo: RefCell::new(HashMap::new()),
             values_memo: RefCell::new(HashMap::new()),
             typed_memo: RefCell::new(HashMap::new()),
             substitutions: Vec::new(),
@@ -822,7 +834,9 @@ impl<'p> Emitter<'p> {
                 }
                 if self.component.is_some() {
                     // Callers treat a component's outputs as `Output`s (and lift over them).
-                    if !output.secret && !self.is_output(&output.value) {
+                    if !output.secret && self.is_output_list(&output.value) {
+                        value = gathered_list(&value);
+                    } else if !output.secret && !self.is_output(&output.value) {
                         value = format!("pulumi.Output.from_input({value})");
                     }
                     let attribute = py_name(&node.name);
@@ -1484,6 +1498,65 @@ impl<'p> Emitter<'p> {
         result
     }
 
+    /// Whether `expr` is a plain list of outputs: a splat over counted resources, modules or data
+    /// sources (`aws_subnet.a[*].id` is `[item.id for item in a]`), a conditional choosing between
+    /// such a list and a plain value, or a local holding one. It is an input as it is; reading its
+    /// values takes `pulumi.Output.all(*items)`.
+    fn is_output_list(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Splat(source, steps) => match source.as_ref() {
+                Expr::Ref { node, path } => {
+                    path.is_empty() && !steps.is_empty() && self.is_counted_outputs(*node)
+                }
+                _ => false,
+            },
+            Expr::Ref { node, path } if path.is_empty() => self.local_is_output_list(*node),
+            Expr::Conditional(cond, then, otherwise) if !self.is_output(cond) => {
+                let then_list = self.is_output_list(then);
+                let otherwise_list = self.is_output_list(otherwise);
+                (then_list || otherwise_list)
+                    && (then_list || !self.is_output(then))
+                    && (otherwise_list || !self.is_output(otherwise))
+            }
+            _ => false,
+        }
+    }
+
+    fn local_is_output_list(&self, id: NodeId) -> bool {
+        if let Some(known) = self.output_list_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against locals that refer to each other.
+        self.output_list_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Local(value)) => self.is_output_list(value),
+            _ => false,
+        };
+        self.output_list_memo.borrow_mut().insert(id, result);
+        result
+    }
+
+    /// Whether a node is emitted as a list of output-valued objects: counted resources and
+    /// modules, and counted data sources whose count is known before deployment (otherwise the
+    /// results are one output of a list).
+    fn is_counted_outputs(&self, id: NodeId) -> bool {
+        if let Some(known) = self.counted_outputs_memo.borrow().get(&id) {
+            return *known;
+        }
+        // Provisional answer guards against counts that refer to each other.
+        self.counted_outputs_memo.borrow_mut().insert(id, false);
+        let result = match self.program.node(id).map(|n| &n.kind) {
+            Some(NodeKind::Resource(r)) => matches!(r.options.range, Some(Range::Count(_))),
+            Some(NodeKind::Component(c)) => matches!(c.options.range, Some(Range::Count(_))),
+            Some(NodeKind::Invoke(i)) => {
+                matches!(&i.range, Some(Range::Count(count)) if !self.is_output(count))
+            }
+            _ => false,
+        };
+        self.counted_outputs_memo.borrow_mut().insert(id, result);
+        result
+    }
+
     /// Whether an output-valued expression is an `Output` on every path: a local such as
     /// `cond ? aws_x.y.id : null` holds an `Output` or `None`, which `.apply` cannot follow.
     fn surely_output(&self, expr: &Expr, depth: usize) -> bool {
@@ -1537,6 +1610,7 @@ impl<'p> Emitter<'p> {
         match expr {
             Expr::Ref { node, path } => {
                 let indexed = matches!(path.first(), Some(Step::Index(_)));
+                // An element of a local list of outputs is itself the output to lift.
                 if self.node_is_output(*node) && (indexed || !self.program.is_ranged(*node)) {
                     f(expr);
                 } else {
@@ -1549,6 +1623,11 @@ impl<'p> Emitter<'p> {
             }
             // `pulumi.Output.secret(...)` is an output whatever it wraps.
             Expr::Call { name, .. } if name == "sensitive" => f(expr),
+            // The length of a list of outputs is plain: nothing in it needs lifting.
+            Expr::Call { name, args }
+                if name == "length"
+                    && matches!(args.as_slice(), [list] if self.is_output_list(list)) => {}
+            Expr::Splat(..) if self.is_output_list(expr) => f(expr),
             other => other.children(&mut |child| self.for_each_output_leaf(child, f)),
         }
     }
@@ -1570,12 +1649,19 @@ impl<'p> Emitter<'p> {
         }
         let mut sources = Vec::new();
         for leaf in &leaves {
-            sources.push(self.expr(leaf, level + 1));
+            let source = self.expr(leaf, level + 1);
+            sources.push(if self.is_output_list(leaf) {
+                gathered_list(&source)
+            } else {
+                source
+            });
         }
         // A list or dict of outputs as the only leaf: `Output.from_input` unwraps it, but a checker
         // then types the callback's argument as still holding outputs; `Output.all` types it `Any`.
         let single = match leaves.as_slice() {
-            [leaf] => self.surely_output(leaf, 0) || !self.holds_values(leaf),
+            [leaf] => {
+                self.surely_output(leaf, 0) || !self.holds_values(leaf) || self.is_output_list(leaf)
+            }
             _ => false,
         };
         let roots_leaf = if single {
@@ -1611,6 +1697,7 @@ impl<'p> Emitter<'p> {
         if single {
             let source = sources.pop().unwrap_or_default();
             let source = match roots_leaf {
+                Some(leaf) if self.is_output_list(&leaf) => source,
                 Some(leaf) if !self.surely_output(&leaf, 0) => {
                     format!("pulumi.Output.from_input({source})")
                 }
@@ -1695,6 +1782,14 @@ impl<'p> Emitter<'p> {
                     _ => None,
                 })
                 .unwrap_or_else(|| self.node_name(*node)),
+            // The attribute the list gathers, as a plural: `ids` for `a[*].id`.
+            Some(Expr::Splat(_, steps)) => match steps.last() {
+                Some(Step::Attr(a)) if is_pulumi_name(a) && a.ends_with('s') => {
+                    format!("{}_list", py_name(a))
+                }
+                Some(Step::Attr(a)) if is_pulumi_name(a) => format!("{}s", py_name(a)),
+                _ => "values".to_string(),
+            },
             Some(_) => "value".to_string(),
             None => "args".to_string(),
         };

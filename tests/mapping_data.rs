@@ -2,7 +2,8 @@
 //! `../shared/mappings` (and the committed `src/mapping/sdk-types/`) today. Skipped with a message when
 //! `../shared/mappings` is not beside the repository. The npm-derived `src/mapping/sdk-types/*.txt` are
 //! checked against a fresh `scripts/gen-field-types.mjs --check` whenever the pinned SDKs are installed
-//! (`scripts/sdk-setup.sh check`), and skipped with a message when they are not.
+//! (`scripts/sdk-setup.sh check`), and skipped with a message when they are not; so is
+//! `src/emit/argless_invokes.txt` (`scripts/gen-argless-invokes.mjs --check`).
 
 #[path = "../examples/gen_mappings/field_types.rs"]
 #[allow(dead_code)]
@@ -137,6 +138,16 @@ fn committed_sdk_types_match_the_installed_sdks() {
         output.status.success(),
         "src/mapping/sdk-types/ is stale: run node scripts/gen-field-types.mjs, then scripts/gen-mappings\n{}",
         String::from_utf8_lossy(&output.stderr)
+    );
+    let argless = std::process::Command::new("node")
+        .arg(root.join("scripts/gen-argless-invokes.mjs"))
+        .arg("--check")
+        .output()
+        .expect("node runs");
+    assert!(
+        argless.status.success(),
+        "src/emit/argless_invokes.txt is stale: run node scripts/gen-argless-invokes.mjs\n{}",
+        String::from_utf8_lossy(&argless.stderr)
     );
 }
 

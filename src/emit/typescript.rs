@@ -645,18 +645,29 @@ impl Emitter<'_> {
         if let Some(provider) = &invoke.provider {
             invoke_options.push(format!("provider: {}", self.expr(provider, 0)));
         }
+        let argless = takes_no_arguments(&invoke.token) && invoke.arguments.is_empty();
         let invoke_options = if invoke_options.is_empty() {
             String::new()
+        } else if argless {
+            format!("{{ {} }}", invoke_options.join(", "))
         } else {
             format!(", {{ {} }}", invoke_options.join(", "))
         };
         let Some(range) = &invoke.range else {
-            let args = self.properties(&invoke.arguments, 0);
+            let args = if argless {
+                String::new()
+            } else {
+                self.properties(&invoke.arguments, 0)
+            };
             let _ = writeln!(out, "const {name} = {function}({args}{invoke_options});");
             return;
         };
         let saved = self.range_names.replace(RangeNames::for_range(range));
-        let args = self.properties(&invoke.arguments, 1);
+        let args = if argless {
+            String::new()
+        } else {
+            self.properties(&invoke.arguments, 1)
+        };
         self.range_names = saved;
         // A range known only after deployment: the calls happen inside an `apply`, and
         // `pulumi.output` turns their list (or map) of outputs into one output of plain results.
@@ -2565,6 +2576,17 @@ fn identifier(name: &str) -> String {
         }
     }
     out
+}
+
+/// Functions whose TypeScript form takes only invoke options (`getCanonicalUserIdOutput(opts?)`),
+/// read from the SDK declarations by `scripts/gen-argless-invokes.mjs`: an arguments object before
+/// the options would be one argument too many.
+const ARGLESS_INVOKES: &str = include_str!("argless_invokes.txt");
+
+fn takes_no_arguments(token: &str) -> bool {
+    ARGLESS_INVOKES
+        .lines()
+        .any(|line| !line.starts_with('#') && line == token)
 }
 
 fn qualified(package: &str, module: &[&str], member: &str) -> String {

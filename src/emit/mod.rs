@@ -1,5 +1,6 @@
 //! Program model → program text, one file per target language.
 
+mod output_lists;
 pub mod pcl;
 pub mod project;
 pub mod python;

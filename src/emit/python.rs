@@ -6,6 +6,7 @@
 //! `apply` / `pulumi.Output.all`. Terraform functions map to plain Python where Python has them, else to
 //! the `pulumi_std` package.
 
+use super::output_lists;
 use super::pcl::std_inputs;
 use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity, SourceSpan};
@@ -1503,37 +1504,7 @@ impl<'p> Emitter<'p> {
     /// such a list and a plain value, or a local holding one. It is an input as it is; reading its
     /// values takes `pulumi.Output.all(*items)`.
     fn is_output_list(&self, expr: &Expr) -> bool {
-        match expr {
-            Expr::Splat(source, steps) => match source.as_ref() {
-                Expr::Ref { node, path } => {
-                    path.is_empty() && !steps.is_empty() && self.is_counted_outputs(*node)
-                }
-                _ => false,
-            },
-            Expr::Ref { node, path } if path.is_empty() => self.local_is_output_list(*node),
-            Expr::Conditional(cond, then, otherwise) if !self.is_output(cond) => {
-                let then_list = self.is_output_list(then);
-                let otherwise_list = self.is_output_list(otherwise);
-                (then_list || otherwise_list)
-                    && (then_list || !self.is_output(then))
-                    && (otherwise_list || !self.is_output(otherwise))
-            }
-            _ => false,
-        }
-    }
-
-    fn local_is_output_list(&self, id: NodeId) -> bool {
-        if let Some(known) = self.output_list_memo.borrow().get(&id) {
-            return *known;
-        }
-        // Provisional answer guards against locals that refer to each other.
-        self.output_list_memo.borrow_mut().insert(id, false);
-        let result = match self.program.node(id).map(|n| &n.kind) {
-            Some(NodeKind::Local(value)) => self.is_output_list(value),
-            _ => false,
-        };
-        self.output_list_memo.borrow_mut().insert(id, result);
-        result
+        output_lists::is_output_list(self, expr)
     }
 
     /// Whether a node is emitted as a list of output-valued objects: counted resources and
@@ -3552,6 +3523,24 @@ pub fn string_literal(s: &str) -> String {
     }
     out.push('"');
     out
+}
+
+impl output_lists::OutputFacts for Emitter<'_> {
+    fn program(&self) -> &Program {
+        self.program
+    }
+
+    fn is_output(&self, expr: &Expr) -> bool {
+        Emitter::is_output(self, expr)
+    }
+
+    fn is_counted_outputs(&self, id: NodeId) -> bool {
+        Emitter::is_counted_outputs(self, id)
+    }
+
+    fn output_list_memo(&self) -> &RefCell<HashMap<NodeId, bool>> {
+        &self.output_list_memo
+    }
 }
 
 #[cfg(test)]

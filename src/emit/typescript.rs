@@ -3,6 +3,7 @@
 //! Values that come from resources and invokes are `Output`s: templates over them become
 //! `pulumi.interpolate`, and operations on them are lifted with `apply` / `pulumi.all`.
 
+use super::output_lists;
 use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::mapping::ScalarType;
@@ -943,37 +944,7 @@ impl Emitter<'_> {
     /// conditional choosing between such a list and a plain value, or a local holding one. It is
     /// an input as it is; reading its values takes `pulumi.all`.
     fn is_output_list(&self, expr: &Expr) -> bool {
-        match expr {
-            Expr::Splat(source, steps) => match source.as_ref() {
-                Expr::Ref { node, path } => {
-                    path.is_empty() && !steps.is_empty() && self.is_counted_outputs(*node)
-                }
-                _ => false,
-            },
-            Expr::Ref { node, path } if path.is_empty() => self.local_is_output_list(*node),
-            Expr::Conditional(cond, then, otherwise) if !self.is_output(cond) => {
-                let then_list = self.is_output_list(then);
-                let otherwise_list = self.is_output_list(otherwise);
-                (then_list || otherwise_list)
-                    && (then_list || !self.is_output(then))
-                    && (otherwise_list || !self.is_output(otherwise))
-            }
-            _ => false,
-        }
-    }
-
-    fn local_is_output_list(&self, id: NodeId) -> bool {
-        if let Some(known) = self.output_list_memo.borrow().get(&id) {
-            return *known;
-        }
-        // Provisional answer guards against locals that refer to each other.
-        self.output_list_memo.borrow_mut().insert(id, false);
-        let result = match self.program.node(id).map(|n| &n.kind) {
-            Some(NodeKind::Local(value)) => self.is_output_list(value),
-            _ => false,
-        };
-        self.output_list_memo.borrow_mut().insert(id, result);
-        result
+        output_lists::is_output_list(self, expr)
     }
 
     /// Whether a node is emitted as an array of output-valued objects: counted resources and
@@ -2719,4 +2690,22 @@ fn template_escape(s: &str) -> String {
         }
     }
     out
+}
+
+impl output_lists::OutputFacts for Emitter<'_> {
+    fn program(&self) -> &Program {
+        self.program
+    }
+
+    fn is_output(&self, expr: &Expr) -> bool {
+        Emitter::is_output(self, expr)
+    }
+
+    fn is_counted_outputs(&self, id: NodeId) -> bool {
+        Emitter::is_counted_outputs(self, id)
+    }
+
+    fn output_list_memo(&self) -> &RefCell<HashMap<NodeId, bool>> {
+        &self.output_list_memo
+    }
 }

@@ -51,6 +51,24 @@ function definedEntries<T>(entries: Record<string, T | undefined>): Record<strin
 
 "#;
 
+/// Terraform's `lookup` on an object literal with a computed key: the literal is taken as a
+/// `Record`, which a computed key may index. Without a default a missing key is an error, as in
+/// Terraform.
+const LOOKUP_HELPER: &str = r#"/** Terraform's `lookup`: the map's element for `key`, else the default; without one, an error. */
+function lookup<T>(map: Record<string, T>, key: string): T;
+function lookup<T, D>(map: Record<string, T>, key: string, fallback: D): T | D;
+function lookup<T, D>(map: Record<string, T>, key: string, ...fallback: D[]): T | D {
+    if (Object.prototype.hasOwnProperty.call(map, key)) {
+        return map[key];
+    }
+    if (fallback.length > 0) {
+        return fallback[0];
+    }
+    throw new Error(`The map has no element "${key}".`);
+}
+
+"#;
+
 /// Starts a line that continues a multi-line template literal; removed before output.
 const CONTINUATION: char = '\u{1}';
 
@@ -62,6 +80,10 @@ pub struct ComponentClass {
     pub class: String,
     /// Module path of its file without extension, from the project root (`components/vpc`).
     pub file: String,
+    /// Variables typed as plain values in the args interface rather than `pulumi.Input`s: every
+    /// call site passes a plain value. Counts, conditions and optional arguments built from them
+    /// then stay plain, as in the Terraform, instead of becoming outputs.
+    pub plain_inputs: BTreeSet<String>,
 }
 
 /// Class names and files for every component program, unique within the project.
@@ -89,13 +111,85 @@ pub fn component_classes(program: &Program) -> Vec<ComponentClass> {
             .chain(chars)
             .collect();
         let file = format!("components/{lower}");
+        // Secrets stay outputs: that is what keeps them secret.
+        let plain_inputs = component
+            .program
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.kind {
+                NodeKind::Config(config) if !config.secret => Some(config.key.clone()),
+                _ => None,
+            })
+            .collect();
         classes.push(ComponentClass {
             path: component.path.clone(),
             class,
             file,
+            plain_inputs,
         });
     }
+    settle_plain_inputs(program, &mut classes);
     classes
+}
+
+/// Narrows every class's plain inputs to those that all call sites pass plain values for. Whether a
+/// value is plain depends on the caller's own plain inputs, so this starts from all of them and
+/// demotes until nothing changes; each round demotes at least one, which bounds the rounds.
+fn settle_plain_inputs(program: &Program, classes: &mut [ComponentClass]) {
+    let callers: Vec<(&Program, Option<usize>)> = std::iter::once((program, None))
+        .chain(
+            program
+                .components
+                .iter()
+                .enumerate()
+                .map(|(i, c)| (&c.program, Some(i))),
+        )
+        .collect();
+    loop {
+        let mut demoted: Vec<(usize, String)> = Vec::new();
+        for (caller, own) in &callers {
+            let plain = own
+                .and_then(|i| classes.get(i))
+                .map(|c| c.plain_inputs.clone())
+                .unwrap_or_default();
+            let mode = match own {
+                None => Mode::Program,
+                Some(_) => Mode::Component {
+                    name: String::new(),
+                    args: String::new(),
+                },
+            };
+            let emitter = Emitter::new(caller, classes, mode, plain);
+            for node in &caller.nodes {
+                let NodeKind::Component(call) = &node.kind else {
+                    continue;
+                };
+                let Some(callee) = call
+                    .path
+                    .as_ref()
+                    .and_then(|path| classes.iter().position(|c| &c.path == path))
+                else {
+                    continue;
+                };
+                for input in &call.inputs {
+                    let is_plain = classes
+                        .get(callee)
+                        .is_some_and(|c| c.plain_inputs.contains(&input.name));
+                    if is_plain && emitter.is_output(&input.value) {
+                        demoted.push((callee, input.name.clone()));
+                    }
+                }
+            }
+        }
+        if demoted.is_empty() {
+            return;
+        }
+        for (callee, key) in demoted {
+            if let Some(class) = classes.get_mut(callee) {
+                class.plain_inputs.remove(&key);
+            }
+        }
+    }
 }
 
 /// The main program (`index.ts`).
@@ -132,31 +226,10 @@ fn emit_module(
             args: pick("args", "componentArgs"),
         },
     };
-    let mut emitter = Emitter {
-        program,
-        output_memo: RefCell::new(HashMap::new()),
-        gathered_invoke_memo: RefCell::new(HashMap::new()),
-        output_list_memo: RefCell::new(HashMap::new()),
-        substitutions: Vec::new(),
-        needs_not_implemented: false,
-        needs_fs: false,
-        diagnostics: Vec::new(),
-        current: None,
-        range_names: None,
-        needs_single_or_none: false,
-        classes,
-        mode: mode.clone(),
-        needs_std: false,
-        needs_group_by: false,
-        needs_path: false,
-        needs_try: false,
-        needs_to_bool: false,
-        needs_required: false,
-        needs_defined_entries: false,
-        used_classes: BTreeSet::new(),
-        bound_vars: Vec::new(),
-        var_types: Vec::new(),
-    };
+    let plain = component
+        .map(|c| c.plain_inputs.clone())
+        .unwrap_or_default();
+    let mut emitter = Emitter::new(program, classes, mode.clone(), plain);
     let mut body = String::new();
     let has_config = program
         .nodes
@@ -244,6 +317,9 @@ fn emit_module(
     if emitter.needs_defined_entries {
         out.push_str(DEFINED_ENTRIES_HELPER);
     }
+    if emitter.needs_lookup {
+        out.push_str(LOOKUP_HELPER);
+    }
     if emitter.needs_not_implemented {
         out.push_str(
             "function notImplemented(message: string): never {\n    throw new Error(message);\n}\n\n",
@@ -276,11 +352,15 @@ fn component_class(
             }
             let optional = if config.default.is_some() { "?" } else { "" };
             let ty = config.effective_type();
+            let ty = if class.plain_inputs.contains(&config.key) {
+                ts_type(&ty)
+            } else {
+                format!("pulumi.Input<{}>", input_ts_type(&ty))
+            };
             let _ = writeln!(
                 out,
-                "{INDENT}{}{optional}: pulumi.Input<{}>;",
+                "{INDENT}{}{optional}: {ty};",
                 property_key(&crate::mapping::camel_case(&config.key)),
-                input_ts_type(&ty)
             );
         }
     }
@@ -374,6 +454,8 @@ struct Emitter<'p> {
     needs_single_or_none: bool,
     classes: &'p [ComponentClass],
     mode: Mode,
+    /// In a component: its variables that are plain values (see `ComponentClass::plain_inputs`).
+    plain_inputs: BTreeSet<String>,
     needs_std: bool,
     needs_group_by: bool,
     needs_path: bool,
@@ -383,6 +465,8 @@ struct Emitter<'p> {
     needs_required: bool,
     /// `definedEntries`: a map argument's literal with elements that may be undefined.
     needs_defined_entries: bool,
+    /// `lookup`: an object literal indexed by a computed key.
+    needs_lookup: bool,
     /// Component classes this file instantiates (to import them).
     used_classes: BTreeSet<String>,
     /// Variables of the `for` expressions around the code being written, as emitted.
@@ -408,7 +492,42 @@ impl RangeNames {
     }
 }
 
-impl Emitter<'_> {
+impl<'p> Emitter<'p> {
+    fn new(
+        program: &'p Program,
+        classes: &'p [ComponentClass],
+        mode: Mode,
+        plain_inputs: BTreeSet<String>,
+    ) -> Self {
+        Emitter {
+            program,
+            output_memo: RefCell::new(HashMap::new()),
+            gathered_invoke_memo: RefCell::new(HashMap::new()),
+            output_list_memo: RefCell::new(HashMap::new()),
+            substitutions: Vec::new(),
+            needs_not_implemented: false,
+            needs_fs: false,
+            diagnostics: Vec::new(),
+            current: None,
+            range_names: None,
+            needs_single_or_none: false,
+            classes,
+            mode,
+            plain_inputs,
+            needs_std: false,
+            needs_group_by: false,
+            needs_path: false,
+            needs_try: false,
+            needs_to_bool: false,
+            needs_required: false,
+            needs_defined_entries: false,
+            needs_lookup: false,
+            used_classes: BTreeSet::new(),
+            bound_vars: Vec::new(),
+            var_types: Vec::new(),
+        }
+    }
+
     fn node(&mut self, node: &Node, out: &mut String) {
         for line in &node.comments {
             let _ = writeln!(out, "// {line}");
@@ -423,7 +542,18 @@ impl Emitter<'_> {
                             "{args}.{}",
                             identifier(&crate::mapping::camel_case(&config.key))
                         );
+                        let plain = self.plain_inputs.contains(&config.key);
                         match &config.default {
+                            // A plain input is the value itself; its declared type keeps a
+                            // literal default from narrowing it.
+                            Some(default) if plain && *default != Expr::Null => {
+                                let fallback = self.expr(default, 0);
+                                let ty = ts_type(&config.effective_type());
+                                let _ =
+                                    writeln!(out, "const {name}: {ty} = {field} ?? {fallback};");
+                                return;
+                            }
+                            _ if plain => field,
                             // A list, map or object default would otherwise give the value its
                             // literal's type, which need not be the declared one.
                             Some(default)
@@ -913,7 +1043,33 @@ impl Emitter<'_> {
     /// default), emitted as the `Input<T> | undefined` it is rather than as an `Output`; it is
     /// wrapped in `pulumi.output(...)` wherever an `Output` is needed.
     fn is_plain_input(&self, expr: &Expr) -> bool {
-        matches!(self.mode, Mode::Component { .. }) && self.may_be_undefined(expr)
+        (matches!(self.mode, Mode::Component { .. })
+            && self.may_be_undefined(expr)
+            && self.is_output(expr))
+            || self.may_be_plain(expr, self.program.nodes.len())
+    }
+
+    /// Whether an output-valued expression may be a plain value when it runs: a conditional that
+    /// chooses between an output and a plain value without lifting (its type is their union), or
+    /// a local holding one. `depth` bounds the walk through locals (alias cycles are possible).
+    fn may_be_plain(&self, expr: &Expr, depth: usize) -> bool {
+        match expr {
+            Expr::Conditional(cond, then, otherwise)
+                if !self.is_lifted_conditional(cond, then, otherwise)
+                    && !self.is_output_list(expr) =>
+            {
+                let branch_plain =
+                    |e: &Expr| !self.is_output(e) || self.may_be_plain(e, depth.saturating_sub(1));
+                self.is_output(expr) && (branch_plain(then) || branch_plain(otherwise))
+            }
+            Expr::Ref { node, path } if path.is_empty() && depth > 0 => {
+                match self.program.node(*node).map(|n| &n.kind) {
+                    Some(NodeKind::Local(value)) => self.may_be_plain(value, depth - 1),
+                    _ => false,
+                }
+            }
+            _ => false,
+        }
     }
 
     /// Whether `expr` is a whole reference to a variable whose default is null: `undefined` when
@@ -1008,7 +1164,11 @@ impl Emitter<'_> {
         self.output_memo.borrow_mut().insert(id, false);
         let result = match self.program.node(id).map(|n| &n.kind) {
             Some(NodeKind::Resource(_) | NodeKind::Invoke(_) | NodeKind::Component(_)) => true,
-            Some(NodeKind::Config(c)) => c.secret || matches!(self.mode, Mode::Component { .. }),
+            Some(NodeKind::Config(c)) => {
+                c.secret
+                    || (matches!(self.mode, Mode::Component { .. })
+                        && !self.plain_inputs.contains(&c.key))
+            }
             Some(NodeKind::Local(value)) => self.is_output(value),
             Some(NodeKind::Output(_)) | None => false,
         };
@@ -1076,11 +1236,11 @@ impl Emitter<'_> {
     }
 
     /// The parameter standing for a substituted leading part of a reference, and the steps past it.
-    fn substituted_prefix<'p>(
+    fn substituted_prefix<'s>(
         &self,
         node: NodeId,
-        path: &'p [Step],
-    ) -> Option<(String, &'p [Step])> {
+        path: &'s [Step],
+    ) -> Option<(String, &'s [Step])> {
         self.substitutions.iter().find_map(|(e, name)| match e {
             Expr::Ref {
                 node: n,
@@ -1374,6 +1534,10 @@ impl Emitter<'_> {
             Expr::Access(base, path) => {
                 if self.is_output(expr) {
                     return self.lifted(expr, level);
+                }
+                if let Some((mut out, rest)) = self.literal_map_access(base, path, level) {
+                    self.steps(&mut out, rest, level);
+                    return out;
                 }
                 let mut out = self.operand(base, level);
                 self.steps(&mut out, path, level);
@@ -1790,6 +1954,36 @@ impl Emitter<'_> {
         }
     }
 
+    /// An object literal indexed by a computed key, directly (`{...}[k]`) or through a `lookup`
+    /// with a null default that is indexed further (`lookup({...}, k, null)[i]`, where a missing key
+    /// fails in Terraform as in the helper): `lookup({...}, k)`, since a literal's type has no index
+    /// signature. Returns the text and the steps left to write.
+    fn literal_map_access<'s>(
+        &mut self,
+        base: &Expr,
+        path: &'s [Step],
+        level: usize,
+    ) -> Option<(String, &'s [Step])> {
+        let (map, key, rest) = match (base, path.split_first()) {
+            (Expr::Object(_), Some((Step::Index(key), rest))) => (base, key, rest),
+            (Expr::Call { name, args }, Some(_)) if name == "lookup" => match args.as_slice() {
+                [map, key, Expr::Null] => (map, key, path),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if !is_literal_map_lookup(&[map.clone(), key.clone()]) {
+            return None;
+        }
+        self.needs_lookup = true;
+        let text = format!(
+            "lookup({}, {})",
+            self.expr(map, level),
+            self.expr(key, level)
+        );
+        Some((text, rest))
+    }
+
     fn steps(&mut self, out: &mut String, path: &[Step], level: usize) {
         for step in path {
             match step {
@@ -1878,6 +2072,10 @@ impl Emitter<'_> {
                 format!("{{ {} }}", spread.join(", "))
             }
             ("merge...", 1) => format!("Object.assign({{}}, ...{})", arg(0)),
+            ("lookup", 2 | 3) if is_literal_map_lookup(args) => {
+                self.needs_lookup = true;
+                format!("lookup({all})")
+            }
             ("lookup", 2) => format!("{}[{}]", arg(0), plain(1)),
             ("lookup", 3) => format!("({}[{}] ?? {})", arg(0), plain(1), plain(2)),
             // Terraform's coalesce skips null and "": `||` does the same for strings.
@@ -2626,6 +2824,13 @@ fn input_ts_type(ty: &ConfigType) -> String {
         }
         other => ts_type(other),
     }
+}
+
+/// Whether `lookup`'s map is an object literal and its key is computed: TypeScript does not let a
+/// computed key index a literal's type, which has no index signature; the `lookup` helper takes
+/// the literal as a `Record`.
+fn is_literal_map_lookup(args: &[Expr]) -> bool {
+    matches!(args, [Expr::Object(_), key, ..] if !matches!(key, Expr::String(_)))
 }
 
 fn is_identifier(name: &str) -> bool {

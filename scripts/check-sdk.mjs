@@ -15,7 +15,9 @@
 //    and peak memory.
 // Fails when a generated file contains a suppression (`@ts-ignore`, `as any`, `# type: ignore`).
 // Failures of projects whose conversion reported references to things the example does not declare
-// (doc examples that lean on other examples) are counted apart as input-caused.
+// (doc examples that lean on other examples; a module's output it does not declare) or arguments a
+// module declares no variable for (a module folder kept without its variables.tf) are counted apart
+// as input-caused: Terraform itself rejects such input.
 
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -26,6 +28,8 @@ import { fileURLToPath } from 'node:url';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const corpus = path.resolve(root, '../shared/corpus');
 const work = path.join(root, 'target/sdk-check');
+// Diagnostic codes for input that Terraform itself rejects.
+const INPUT_ERRORS = new Set(['unknown-reference', 'unknown-argument']);
 const PER_GROUP = Number(process.env.SDK_CHECK_PER_GROUP ?? 100);
 const HEAP_MB = Number(process.env.SDK_CHECK_HEAP_MB ?? 6144);
 const ALL_GROUPS = ['aws', 'google', 'azurerm', 'kubernetes'];
@@ -158,7 +162,7 @@ function convert(group, inputs, language) {
   const projects = new Map();
   for (const r of reports) {
     if (!r.project) continue;
-    const undeclared = (r.diagnostics ?? []).some((d) => d.code === 'unknown-reference');
+    const undeclared = (r.diagnostics ?? []).some((d) => INPUT_ERRORS.has(d.code));
     projects.set(path.resolve(r.project), { input: r.input, undeclared });
   }
   return { out, projects };

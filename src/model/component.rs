@@ -157,6 +157,10 @@ pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<D
         &mut components,
         &mut diagnostics,
     );
+    check_module_interfaces(&program, &components, &mut diagnostics);
+    for component in &components {
+        check_module_interfaces(&component.program, &components, &mut diagnostics);
+    }
     let declared = declared_input_types(&components);
     coerce_component_inputs(&mut program, &declared);
     for component in &mut components {
@@ -164,6 +168,104 @@ pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<D
     }
     program.components = components;
     (program, diagnostics)
+}
+
+/// Module calls checked against the module's interface, as Terraform checks them: an argument the
+/// module declares no variable for, and a `module.x.y` of an output it does not declare, are
+/// errors in the input (a module folder copied without its `variables.tf` or `outputs.tf`).
+fn check_module_interfaces(
+    program: &Program,
+    components: &[ComponentProgram],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let callee = |component: &super::Component| {
+        components
+            .iter()
+            .find(|c| Some(&c.path) == component.path.as_ref())
+    };
+    let declares = |callee: &ComponentProgram, address: &str| {
+        callee.program.nodes.iter().any(|n| n.address == address)
+    };
+    for node in &program.nodes {
+        if let super::NodeKind::Component(component) = &node.kind {
+            if let Some(callee) = callee(component) {
+                let unknown: Vec<String> = component
+                    .inputs
+                    .iter()
+                    .filter(|input| !declares(callee, &format!("var.{}", input.name)))
+                    .map(|input| format!("`{}`", input.name))
+                    .collect();
+                if !unknown.is_empty() {
+                    diagnostics.push(Diagnostic {
+                        severity: Severity::Error,
+                        code: "unknown-argument",
+                        message: format!(
+                            "module `{}` ({}) declares no variable for {}: Terraform rejects these arguments",
+                            component.logical_name,
+                            component.source,
+                            unknown.join(", ")
+                        ),
+                        span: node.span.clone(),
+                    });
+                }
+            }
+        }
+        let mut missing: Vec<String> = Vec::new();
+        node.kind.for_each_expr(&mut |expr| {
+            undeclared_module_outputs(program, expr, &callee, &mut missing)
+        });
+        missing.sort();
+        missing.dedup();
+        for message in missing {
+            diagnostics.push(Diagnostic {
+                severity: Severity::Error,
+                code: "unknown-reference",
+                message,
+                span: node.span.clone(),
+            });
+        }
+    }
+}
+
+/// The `module.x.y` references inside `expr` whose module declares no output `y`.
+fn undeclared_module_outputs<'c>(
+    program: &Program,
+    expr: &super::Expr,
+    callee: &dyn Fn(&super::Component) -> Option<&'c ComponentProgram>,
+    missing: &mut Vec<String>,
+) {
+    if let super::Expr::Ref { node, path } = expr {
+        let component = match program.node(*node).map(|n| &n.kind) {
+            Some(super::NodeKind::Component(component)) => Some(component),
+            _ => None,
+        };
+        // Past the instance index of a ranged module, the first attribute names the output.
+        let output = path.iter().find_map(|step| match step {
+            super::Step::Attr(name) => Some(name),
+            super::Step::Index(_) => None,
+        });
+        if let (Some(component), Some(output)) = (component, output) {
+            if let Some(target) = callee(component) {
+                if !declares_output(target, output) {
+                    missing.push(format!(
+                        "module `{}` ({}) declares no output for `{output}` (the output's name in camelCase)",
+                        component.logical_name, component.source
+                    ));
+                }
+            }
+        }
+    }
+    expr.children(&mut |child| undeclared_module_outputs(program, child, callee, missing));
+}
+
+/// Whether a module declares the output a reference step names (module output steps are the
+/// output's name in camelCase).
+fn declares_output(module: &ComponentProgram, step: &str) -> bool {
+    module.program.nodes.iter().any(|n| {
+        n.address
+            .strip_prefix("output.")
+            .is_some_and(|name| crate::mapping::camel_case(name) == step)
+    })
 }
 
 /// Each component program's variable types, by folder.

@@ -178,10 +178,11 @@ fn check_module_interfaces(
     components: &[ComponentProgram],
     diagnostics: &mut Vec<Diagnostic>,
 ) {
+    // A module with a file that did not parse may declare more than is known.
     let callee = |component: &super::Component| {
         components
             .iter()
-            .find(|c| Some(&c.path) == component.path.as_ref())
+            .find(|c| Some(&c.path) == component.path.as_ref() && c.parsed)
     };
     let declares = |callee: &ComponentProgram, address: &str| {
         callee.program.nodes.iter().any(|n| n.address == address)
@@ -386,6 +387,9 @@ fn collect_components(
             continue;
         }
         let (files, file_diagnostics) = parse_folder(example, path);
+        let parsed = !file_diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error);
         diagnostics.extend(file_diagnostics);
         if files.is_empty() {
             diagnostics.push(Diagnostic {
@@ -407,6 +411,7 @@ fn collect_components(
         out.push(ComponentProgram {
             path: path.clone(),
             program: child,
+            parsed,
         });
     }
 }

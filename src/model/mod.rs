@@ -45,6 +45,8 @@ pub struct Program {
 pub struct ComponentProgram {
     pub path: String,
     pub program: Program,
+    /// Every file of the folder parsed: its declarations are all known.
+    pub parsed: bool,
 }
 
 #[derive(Debug, Clone)]

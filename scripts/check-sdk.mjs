@@ -234,6 +234,20 @@ function checkPython(group, out, projects) {
   return summarize(group, projects, diagnostics, seconds, maxRssKb);
 }
 
+/** How many of the projects that type-check call the placeholder for what was not converted. */
+function placeholderProjects(out, failing) {
+  let n = 0;
+  for (const project of fs.readdirSync(out)) {
+    const dir = path.join(out, project);
+    if (!fs.statSync(dir).isDirectory() || failing.has(path.resolve(dir))) continue;
+    const holds = walk(dir).some(
+      (f) => /\.(ts|py)$/.test(f) && !f.includes('node_modules') && /\bnot(Implemented|_implemented)\(/.test(fs.readFileSync(f, 'utf8')),
+    );
+    if (holds) n += 1;
+  }
+  return n;
+}
+
 function summarize(group, projects, diagnostics, seconds, maxRssKb) {
   // Every error, for a closer look than the report's top kinds (target/sdk-check/<language>/<group>.errors.json).
   const [language] = path.relative(work, [...projects.keys()][0] ?? work).split(path.sep);
@@ -262,6 +276,7 @@ function summarize(group, projects, diagnostics, seconds, maxRssKb) {
     failedOwn: failed,
     inputCaused: input,
     rate: judged ? (judged - failed) / judged : 1,
+    failingProjects: new Set(failing.keys()),
     seconds,
     peakMb: Math.round(maxRssKb / 1024),
     top: [...kinds].sort((a, b) => b[1] - a[1]).slice(0, 8),
@@ -292,25 +307,34 @@ function main() {
         for (const re of SUPPRESSIONS) if (re.test(text)) suppressions.push(`${file}: ${re}`);
       }
       const check = language === 'python' ? checkPython : checkTypescript;
-      results.push({ language, ...check(group, out, projects) });
+      const result = check(group, out, projects);
+      result.placeholders = placeholderProjects(out, result.failingProjects);
+      results.push({ language, ...result });
     }
   }
   const lines = [];
-  const overall = new Map(languages.map((l) => [l, { own: 0, judged: 0 }]));
+  const overall = new Map(languages.map((l) => [l, { own: 0, judged: 0, placeholders: 0 }]));
   for (const r of results) {
     const sum = overall.get(r.language);
     sum.own += Math.round(r.rate * (r.total - r.inputCaused));
     sum.judged += r.total - r.inputCaused;
+    sum.placeholders += r.placeholders;
     lines.push(
       `${r.language} ${r.group}: ${r.passed}/${r.total} type-check; ${(100 * r.rate).toFixed(1)}% of ${r.total - r.inputCaused} judged ` +
         `(${r.inputCaused} failures input-caused) — ${r.seconds.toFixed(1)} s, peak ${r.peakMb} MB`,
     );
+    if (r.placeholders > 0) {
+      lines.push(`    ${r.placeholders} of the ${r.passed} that type-check hold a placeholder that throws (a registry module or a type with no Pulumi equivalent; each reported by the conversion)`);
+    }
     for (const [kind, n] of r.top) lines.push(`    ${n} × ${kind}`);
     for (const e of r.examples) lines.push(`    e.g. ${e}`);
   }
   for (const e of excluded) lines.push(`excluded: ${e}`);
-  for (const [language, { own, judged }] of overall) {
-    lines.push(`overall ${language}: ${(100 * own / Math.max(1, judged)).toFixed(1)}% of ${judged} judged projects type-check`);
+  for (const [language, { own, judged, placeholders }] of overall) {
+    lines.push(
+      `overall ${language}: ${(100 * own / Math.max(1, judged)).toFixed(1)}% of ${judged} judged projects type-check ` +
+        `(${placeholders} of those hold a placeholder)`,
+    );
   }
   const report = lines.join('\n');
   fs.mkdirSync(work, { recursive: true });

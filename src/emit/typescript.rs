@@ -586,7 +586,17 @@ impl<'p> Emitter<'p> {
                 let _ = writeln!(out, "const {name} = {value};");
             }
             NodeKind::Local(value) => {
-                let _ = writeln!(out, "const {name} = {};", self.expr(value, 0));
+                let value = self.expr(value, 0);
+                match self.declared_local_type() {
+                    // TypeScript types a literal by its shape (objects of differing keys become a
+                    // union with `?: undefined` members), which the module's input does not accept.
+                    Some(ty) => {
+                        let _ = writeln!(out, "const {name}: {} = {value};", ts_type(ty));
+                    }
+                    None => {
+                        let _ = writeln!(out, "const {name} = {value};");
+                    }
+                }
             }
             NodeKind::Resource(resource) => self.resource(name, resource, out),
             NodeKind::Invoke(invoke) => self.invoke(name, invoke, out),
@@ -884,6 +894,16 @@ impl<'p> Emitter<'p> {
                 );
             }
         }
+    }
+
+    /// The type the module arguments a local is given to declare for it (`Program::local_types`).
+    fn declared_local_type(&self) -> Option<&'p ConfigType> {
+        let current = self.current?;
+        self.program
+            .local_types
+            .iter()
+            .find(|(id, _)| *id == current)
+            .map(|(_, ty)| ty)
     }
 
     fn current_span(&self) -> crate::diagnostics::SourceSpan {

@@ -5,7 +5,10 @@
 use super::expr::ExprLowering;
 use super::lower::range_kind;
 use super::resource::provider_ref;
-use super::{Component, ComponentProgram, ConfigType, Program, Property, Range, ResourceOptions};
+use super::{
+    Component, ComponentProgram, ConfigType, Expr, Node, NodeId, NodeKind, ObjectKey, Program,
+    Property, Range, ResourceOptions, Step,
+};
 use crate::cache::MappingCache;
 use crate::diagnostics::{Diagnostic, Severity, SourceSpan};
 use crate::input::{is_terraform_path, Example};
@@ -14,6 +17,7 @@ use crate::parse::{parse_file, SourceFile};
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span;
+use std::collections::HashMap;
 
 /// Local modules nested deeper than this are not followed (a guard against cycles and stack use).
 const MAX_MODULE_DEPTH: usize = 16;
@@ -163,8 +167,10 @@ pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<D
     }
     let declared = declared_input_types(&components);
     coerce_component_inputs(&mut program, &declared);
+    type_locals_for_inputs(&mut program, &declared);
     for component in &mut components {
         coerce_component_inputs(&mut component.program, &declared);
+        type_locals_for_inputs(&mut component.program, &declared);
     }
     program.components = components;
     (program, diagnostics)
@@ -341,6 +347,205 @@ fn coerce_component_inputs(program: &mut Program, declared: &DeclaredInputs) {
     }
 }
 
+/// A local reached by a module argument: `local.acls["inbound"]` given to a `list(map(string))`
+/// variable.
+struct LocalFlow {
+    local: NodeId,
+    path: Vec<Step>,
+    ty: ConfigType,
+}
+
+/// Locals holding literals that only module arguments use, converted to the type the module's
+/// variables declare, as Terraform converts them at the call (`rule_number = 100` in a local given
+/// to a `list(map(string))` variable is `"100"`). A local also used elsewhere keeps its own type
+/// there, so it is left as it is. Where the converted literal has one type throughout, the local
+/// gets it in [`Program::local_types`].
+fn type_locals_for_inputs(program: &mut Program, declared: &DeclaredInputs) {
+    let mut flows = Vec::new();
+    for id in 0..program.nodes.len() {
+        let Some(NodeKind::Component(component)) = program.nodes.get(id).map(|n| &n.kind) else {
+            continue;
+        };
+        let Some((_, types)) = declared
+            .iter()
+            .find(|(path, _)| Some(path) == component.path.as_ref())
+        else {
+            continue;
+        };
+        let mut inputs = component.inputs.clone();
+        for input in &mut inputs {
+            if let Some((_, ty)) = types.iter().find(|(key, _)| *key == input.name) {
+                follow_argument(&program.nodes, &mut input.value, ty, &mut flows);
+            }
+        }
+        if let Some(NodeKind::Component(component)) = program.nodes.get_mut(id).map(|n| &mut n.kind)
+        {
+            component.inputs = inputs;
+        }
+    }
+    let mut references: HashMap<NodeId, usize> = HashMap::new();
+    for node in &program.nodes {
+        node.kind.for_each_expr(&mut |expr| {
+            expr.walk(&mut |e| {
+                if let Expr::Ref { node, .. } = e {
+                    *references.entry(*node).or_default() += 1;
+                }
+            })
+        });
+    }
+    let mut locals: Vec<NodeId> = flows.iter().map(|flow| flow.local).collect();
+    locals.sort_unstable();
+    locals.dedup();
+    for local in locals {
+        let own: Vec<&LocalFlow> = flows.iter().filter(|flow| flow.local == local).collect();
+        if references.get(&local).copied().unwrap_or(0) != own.len() {
+            continue;
+        }
+        let Some(NodeKind::Local(value)) = program.nodes.get_mut(local).map(|n| &mut n.kind) else {
+            continue;
+        };
+        for flow in &own {
+            convert_at(value, &flow.path, &flow.ty);
+        }
+        if let Some(ty) = local_type(value, &own) {
+            program.local_types.push((local, ty));
+        }
+    }
+}
+
+/// Follows a module argument of type `ty` through the expressions that pass a value on as it is
+/// (`concat`, `merge`, conditionals, list and object literals): literals on the way are converted,
+/// and the locals it takes its value from are gathered in `out`.
+fn follow_argument(nodes: &[Node], value: &mut Expr, ty: &ConfigType, out: &mut Vec<LocalFlow>) {
+    super::config::convert_constant(value, ty);
+    match (&mut *value, ty) {
+        (Expr::Ref { node, path }, _) => {
+            if let Some(NodeKind::Local(_)) = nodes.get(*node).map(|n| &n.kind) {
+                out.push(LocalFlow {
+                    local: *node,
+                    path: path.clone(),
+                    ty: ty.clone(),
+                });
+            }
+        }
+        (Expr::Call { name, args }, ConfigType::List(_)) if name == "concat" => {
+            for arg in args {
+                follow_argument(nodes, arg, ty, out);
+            }
+        }
+        (Expr::Call { name, args }, ConfigType::Map(_)) if name == "merge" => {
+            for arg in args {
+                follow_argument(nodes, arg, ty, out);
+            }
+        }
+        (Expr::Call { name, args }, _) if name == "tolist" || name == "toset" => {
+            if let [only] = args.as_mut_slice() {
+                follow_argument(nodes, only, ty, out);
+            }
+        }
+        (Expr::Conditional(_, then, otherwise), _) => {
+            follow_argument(nodes, then, ty, out);
+            follow_argument(nodes, otherwise, ty, out);
+        }
+        (Expr::List(items), ConfigType::List(inner)) => {
+            for item in items {
+                follow_argument(nodes, item, inner, out);
+            }
+        }
+        (Expr::Object(entries), ConfigType::Map(inner)) => {
+            for (_, entry) in entries {
+                follow_argument(nodes, entry, inner, out);
+            }
+        }
+        (Expr::Object(entries), ConfigType::Object(fields)) => {
+            for (key, entry) in entries {
+                let field = match key {
+                    ObjectKey::Name(name) => fields.iter().find(|(f, _)| f == name),
+                    ObjectKey::Expr(_) => None,
+                };
+                if let Some((_, field_ty)) = field {
+                    follow_argument(nodes, entry, field_ty, out);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Converts the literal parts of `value` that `path` reaches to `ty`; an index that is not a
+/// literal may reach any element.
+fn convert_at(value: &mut Expr, path: &[Step], ty: &ConfigType) {
+    let Some((step, rest)) = path.split_first() else {
+        return super::config::convert_constant(value, ty);
+    };
+    match (step, value) {
+        (Step::Attr(key) | Step::Index(Expr::String(key)), Expr::Object(entries)) => {
+            for (entry_key, entry) in entries {
+                if *entry_key == ObjectKey::Name(key.clone()) {
+                    convert_at(entry, rest, ty);
+                }
+            }
+        }
+        (Step::Index(Expr::Number(index)), Expr::List(items)) => {
+            if let Some(item) = index.parse::<usize>().ok().and_then(|i| items.get_mut(i)) {
+                convert_at(item, rest, ty);
+            }
+        }
+        (Step::Index(_), Expr::List(items)) => {
+            for item in items {
+                convert_at(item, rest, ty);
+            }
+        }
+        (Step::Index(_), Expr::Object(entries)) => {
+            for (_, entry) in entries {
+                convert_at(entry, rest, ty);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The type of a converted local: the variable's type where the local is given whole, a map of it
+/// where each use takes one entry of an object literal; `None` unless every part of the literal
+/// has that type.
+fn local_type(value: &Expr, flows: &[&LocalFlow]) -> Option<ConfigType> {
+    let (first, rest) = flows.split_first()?;
+    if rest.iter().any(|flow| flow.ty != first.ty) {
+        return None;
+    }
+    let whole = flows.iter().all(|flow| flow.path.is_empty());
+    let one_entry = flows.iter().all(|flow| {
+        matches!(
+            flow.path.as_slice(),
+            [Step::Attr(_) | Step::Index(Expr::String(_))]
+        )
+    });
+    let ty = if whole {
+        first.ty.clone()
+    } else if one_entry && matches!(value, Expr::Object(_)) {
+        ConfigType::Map(Box::new(first.ty.clone()))
+    } else {
+        return None;
+    };
+    literal_of_type(value, &ty).then_some(ty)
+}
+
+/// Whether `value` is a literal of type `ty` throughout.
+fn literal_of_type(value: &Expr, ty: &ConfigType) -> bool {
+    match (ty, value) {
+        (ConfigType::String, Expr::String(_))
+        | (ConfigType::Number, Expr::Number(_))
+        | (ConfigType::Bool, Expr::Bool(_)) => true,
+        (ConfigType::List(inner), Expr::List(items)) => {
+            items.iter().all(|item| literal_of_type(item, inner))
+        }
+        (ConfigType::Map(inner), Expr::Object(entries)) => entries
+            .iter()
+            .all(|(key, entry)| matches!(key, ObjectKey::Name(_)) && literal_of_type(entry, inner)),
+        _ => false,
+    }
+}
+
 /// A variable type as far as literal conversion goes: a primitive, or a list or map of one.
 fn value_type(ty: &ConfigType) -> Option<ValueType> {
     let scalar = |ty: &ConfigType| match ty {
@@ -413,5 +618,84 @@ fn collect_components(
             program: child,
             parsed,
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::input::Example;
+
+    const MODULE: &str = r#"
+variable "rules" {
+  type    = list(map(string))
+  default = []
+}
+"#;
+
+    fn lower(root: &str) -> Program {
+        let mut example = Example::single("test", "main.tf", root);
+        example
+            .files
+            .insert("modules/acl/main.tf".into(), MODULE.into());
+        lower_example(&example, &MappingCache::builtin()).0
+    }
+
+    fn local(program: &Program, address: &str) -> (NodeId, Expr) {
+        program
+            .nodes
+            .iter()
+            .enumerate()
+            .find_map(|(id, node)| match &node.kind {
+                NodeKind::Local(value) if node.address == address => Some((id, value.clone())),
+                _ => None,
+            })
+            .unwrap_or((usize::MAX, Expr::Null))
+    }
+
+    fn rule_number(value: &Expr) -> Option<Expr> {
+        let mut found = None;
+        value.walk(&mut |e| {
+            if let Expr::Object(entries) = e {
+                for (key, entry) in entries {
+                    if *key == ObjectKey::Name("rule_number".into()) && found.is_none() {
+                        found = Some(entry.clone());
+                    }
+                }
+            }
+        });
+        found
+    }
+
+    #[test]
+    fn locals_only_given_to_typed_inputs_take_the_inputs_type() {
+        let program = lower(
+            r#"
+locals {
+  acls  = { inbound = [{ rule_number = 100 }] }
+  other = [{ rule_number = 200 }]
+}
+module "acl" {
+  source = "./modules/acl"
+  rules  = local.acls["inbound"]
+}
+module "other" {
+  source = "./modules/acl"
+  rules  = local.other
+}
+output "first" {
+  value = local.other[0]["rule_number"]
+}
+"#,
+        );
+        let (acls, value) = local(&program, "local.acls");
+        assert_eq!(rule_number(&value), Some(Expr::String("100".into())));
+        let declared = ConfigType::Map(Box::new(ConfigType::List(Box::new(ConfigType::Map(
+            Box::new(ConfigType::String),
+        )))));
+        assert_eq!(program.local_types, vec![(acls, declared)]);
+        // Also read by an output: the local keeps its number there.
+        let (_, other) = local(&program, "local.other");
+        assert_eq!(rule_number(&other), Some(Expr::Number("200".into())));
     }
 }

@@ -396,6 +396,14 @@ impl<'n> Types<'n> {
                 };
                 match args.get(2) {
                     None | Some(Expr::Null) => element,
+                    // Terraform converts the default to the map's element type: an `any` default
+                    // (`var.rules[k][0]` of a `map(list(any))`) does not make a `map(string)` unknown.
+                    Some(default) if scalar(&element).is_some() => {
+                        match self.infer(default, scope, depth) {
+                            ConfigType::Any => element,
+                            known => unify([element, known].into_iter()),
+                        }
+                    }
                     Some(_) => unify([element, arg(2, scope)].into_iter()),
                 }
             }
@@ -811,6 +819,37 @@ resource "aws_s3_bucket" "b" {
             conversion(&property(&program, "aws_s3_bucket.b", "bucket")),
             None
         );
+    }
+
+    #[test]
+    fn a_lookup_in_a_map_of_strings_is_a_string_whatever_its_default() {
+        let program = lower(&format!(
+            r#"{RULES}
+variable "known" {{
+  type    = map(list(any))
+  default = {{ http = [80, 80, "tcp"] }}
+}}
+resource "aws_security_group_rule" "r" {{
+  count             = length(var.rules)
+  security_group_id = "sg-1"
+  type              = "ingress"
+  protocol          = "tcp"
+  from_port         = lookup(var.rules[count.index], "from_port", var.known["http"][0])
+  to_port           = lookup(var.rules[count.index], "to_port", var.port)
+}}"#
+        ));
+        for name in ["fromPort", "toPort"] {
+            let value = property(&program, "aws_security_group_rule.r", name);
+            assert_eq!(
+                conversion(&value),
+                Some(Conversion {
+                    from: Some(ScalarType::String),
+                    to: ScalarType::Number,
+                    nullable: false
+                }),
+                "{name}: {value:?}"
+            );
+        }
     }
 
     #[test]

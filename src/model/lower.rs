@@ -374,6 +374,7 @@ pub fn lower_program(
             required_packages,
             stack_config,
             components: Vec::new(),
+            local_types: Vec::new(),
         },
         diagnostics,
     )

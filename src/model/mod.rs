@@ -38,6 +38,9 @@ pub struct Program {
     pub stack_config: Vec<(String, Expr)>,
     /// Local modules used by `module` blocks, each converted as a component program.
     pub components: Vec<ComponentProgram>,
+    /// Locals whose every use is a module argument: the type the module's variables give them
+    /// (Terraform converts the value there), so languages that type a literal by its shape can state it.
+    pub local_types: Vec<(NodeId, ConfigType)>,
 }
 
 /// The program of a local module, by its folder in the example (`modules/vpc`).

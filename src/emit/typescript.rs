@@ -86,6 +86,65 @@ pub struct ComponentClass {
     pub plain_inputs: BTreeSet<String>,
 }
 
+/// Capitalised names of JavaScript's and Node's globals and TypeScript's global types, which the
+/// generated code uses (`Object.keys`, `Record<...>`) and a component class must not shadow.
+const GLOBAL_NAMES: &[&str] = &[
+    "AggregateError",
+    "Array",
+    "ArrayBuffer",
+    "Atomics",
+    "Awaited",
+    "BigInt",
+    "Boolean",
+    "Buffer",
+    "DataView",
+    "Date",
+    "Error",
+    "EvalError",
+    "Exclude",
+    "Extract",
+    "FinalizationRegistry",
+    "Function",
+    "Infinity",
+    "Intl",
+    "Iterable",
+    "Iterator",
+    "JSON",
+    "Map",
+    "Math",
+    "NaN",
+    "NonNullable",
+    "Number",
+    "Object",
+    "Omit",
+    "Parameters",
+    "Partial",
+    "Pick",
+    "Promise",
+    "Proxy",
+    "RangeError",
+    "Readonly",
+    "Record",
+    "ReferenceError",
+    "Reflect",
+    "RegExp",
+    "Required",
+    "ReturnType",
+    "Set",
+    "String",
+    "Symbol",
+    "SyntaxError",
+    "TextDecoder",
+    "TextEncoder",
+    "TypeError",
+    "URIError",
+    "URL",
+    "URLSearchParams",
+    "WeakMap",
+    "WeakRef",
+    "WeakSet",
+];
+
 /// Class names and files for every component program, unique within the project.
 pub fn component_classes(program: &Program) -> Vec<ComponentClass> {
     let mut classes: Vec<ComponentClass> = Vec::new();
@@ -96,7 +155,12 @@ pub fn component_classes(program: &Program) -> Vec<ComponentClass> {
             .find(|s| !s.is_empty() && *s != "..")
             .unwrap_or("module");
         let camel = crate::mapping::camel_case(&last.replace(['-', '.'], "_"));
-        let base = identifier(&crate::mapping::naming::upper_first(&camel));
+        let mut base = identifier(&crate::mapping::naming::upper_first(&camel));
+        // A class named like a global would shadow it in its file and in every importer (and
+        // `Object` is rejected outright): `ObjectModule`.
+        if GLOBAL_NAMES.contains(&base.as_str()) {
+            base.push_str("Module");
+        }
         let mut class = base.clone();
         let mut n = 2;
         while classes.iter().any(|c| c.class == class) {
@@ -303,7 +367,7 @@ fn emit_module(
     }
     if emitter.needs_try {
         out.push_str(
-            "/** Terraform's `try`: the first alternative that evaluates without an error. */\nfunction tryValues<T>(...alternatives: (() => T)[]): T {\n    for (const alternative of alternatives) {\n        try {\n            const value = alternative();\n            if (value !== undefined) {\n                return value;\n            }\n        } catch {\n            // fall through to the next alternative\n        }\n    }\n    throw new Error(\"no alternative of try() could be evaluated\");\n}\n\n/** Terraform's `can`: whether the expression evaluates without an error. */\nfunction canEvaluate(expression: () => unknown): boolean {\n    try {\n        expression();\n        return true;\n    } catch {\n        return false;\n    }\n}\n\n",
+            "/**\n * Terraform's `try`: the first alternative that evaluates without an error. Reading a missing\n * attribute is an error in Terraform but `undefined` here, so an undefined value moves on too,\n * except from the last alternative (`try(x, null)`). The result is any alternative's type.\n */\nfunction tryValues<T extends unknown[]>(...alternatives: { [K in keyof T]: () => T[K] }): T[number] {\n    const last = alternatives.length - 1;\n    for (const [index, alternative] of alternatives.entries()) {\n        try {\n            const value = alternative();\n            if (value !== undefined || index === last) {\n                return value;\n            }\n        } catch {\n            // fall through to the next alternative\n        }\n    }\n    throw new Error(\"no alternative of try() could be evaluated\");\n}\n\n/** Terraform's `can`: whether the expression evaluates without an error. */\nfunction canEvaluate(expression: () => unknown): boolean {\n    try {\n        expression();\n        return true;\n    } catch {\n        return false;\n    }\n}\n\n",
         );
     }
     if emitter.needs_to_bool {
@@ -473,6 +537,10 @@ struct Emitter<'p> {
     bound_vars: Vec<String>,
     /// The static types of the `for` value variables around the code being written, by source name.
     var_types: Vec<(String, Option<ConfigType>)>,
+    /// The `for` expression about to be written is a whole alternative of `try`: a collection that
+    /// may be undefined (an optional resource attribute) is iterated with `?.`, whose `undefined`
+    /// moves `tryValues` on as Terraform's error on a null collection moves `try` on.
+    try_alternative_for: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -525,6 +593,7 @@ impl<'p> Emitter<'p> {
             used_classes: BTreeSet::new(),
             bound_vars: Vec::new(),
             var_types: Vec::new(),
+            try_alternative_for: false,
         }
     }
 
@@ -996,6 +1065,9 @@ impl<'p> Emitter<'p> {
         let key = string_literal(&config.key);
         let ty = config.effective_type();
         let (getter, type_arg) = match &ty {
+            // A variable declared `any` takes structured values, which Pulumi config holds as
+            // JSON (a string is the JSON string `"..."`); an untyped one takes strings.
+            ConfigType::Any if config.typed => ("Object", "<any>".to_string()),
             ConfigType::String | ConfigType::Any => ("", String::new()),
             ConfigType::Number => ("Number", String::new()),
             ConfigType::Bool => ("Boolean", String::new()),
@@ -1706,6 +1778,7 @@ impl<'p> Emitter<'p> {
 
     /// `[for k, v in c : value if cond]` → `c.map(...)` / `Object.entries(c)...`.
     fn for_expr(&mut self, for_expr: &ForExpr, level: usize) -> String {
+        let optional_collection = std::mem::take(&mut self.try_alternative_for);
         let collection = self.operand(&for_expr.collection, level);
         let value_var = identifier(&for_expr.value_var);
         let (source, params) = match &for_expr.key_var {
@@ -1731,6 +1804,10 @@ impl<'p> Emitter<'p> {
                     format!("Object.values({collection})"),
                     format!("({value_var})"),
                 )
+            }
+            // `x?.map(...)`: the whole chain is undefined when `x` is.
+            None if optional_collection && for_expr.key.is_none() => {
+                (format!("{collection}?"), format!("({value_var})"))
             }
             None => (collection.clone(), format!("({value_var})")),
         };
@@ -2024,7 +2101,15 @@ impl<'p> Emitter<'p> {
         if let Some(inputs) = self.std_call(name, args.len()) {
             return self.std_invoke(name, &inputs, args, level);
         }
-        let plain: Vec<String> = args.iter().map(|a| self.expr(a, level)).collect();
+        let plain: Vec<String> = args
+            .iter()
+            .map(|a| {
+                self.try_alternative_for = name == "try" && matches!(a, Expr::For(_));
+                let text = self.expr(a, level);
+                self.try_alternative_for = false;
+                text
+            })
+            .collect();
         let rendered: Vec<String> = args
             .iter()
             .zip(&plain)
@@ -2486,11 +2571,30 @@ impl<'p> Emitter<'p> {
                 break;
             }
             if let Some(arg) = args.get(index) {
-                let value = self.expr(arg, level + 1);
+                let mut value = self.expr(arg, level + 1);
+                // Terraform's functions reject a null argument, and the invoke's inputs are
+                // required: the value is checked where it is passed, as Terraform checks it.
+                if self.may_yield_undefined(arg) {
+                    self.needs_required = true;
+                    value = format!("requiredValue({value}, {})", string_literal(base));
+                }
                 fields.push(format!("{}: {value}", property_key(input)));
             }
         }
         format!("std.{base}Output({{ {} }}).result", fields.join(", "))
+    }
+
+    /// Whether `expr` is written as a value that may be `undefined`: a variable that may be null,
+    /// or a string method called on one with `?.` (see `call`).
+    fn may_yield_undefined(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Call { name, args }
+                if matches!(name.as_str(), "lower" | "upper" | "trimspace") =>
+            {
+                args.first().is_some_and(|a| self.may_be_undefined(a))
+            }
+            other => self.may_be_undefined(other),
+        }
     }
 
     fn std_or_unsupported(&mut self, name: &str, args: &[Expr], level: usize) -> String {

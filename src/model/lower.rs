@@ -494,6 +494,7 @@ impl<'f> ModuleLowering<'f, '_> {
                     description: None,
                     secret: false,
                     nullable: true,
+                    typed: false,
                 }),
                 DeclKind::Config,
                 Pending::Variable(block),

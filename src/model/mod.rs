@@ -85,6 +85,9 @@ pub struct ConfigVar {
     pub secret: bool,
     /// `nullable = false`: a null value is replaced by the default.
     pub nullable: bool,
+    /// A `type` is declared. Terraform takes an untyped variable's value from the command line as
+    /// a literal string, and parses a typed one (`any` included) as an expression.
+    pub typed: bool,
 }
 
 impl ConfigVar {

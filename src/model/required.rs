@@ -154,6 +154,7 @@ mod tests {
             description: None,
             secret: false,
             nullable: true,
+            typed: false,
         }))
     }
 

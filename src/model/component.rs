@@ -5,7 +5,9 @@
 use super::expr::ExprLowering;
 use super::lower::range_kind;
 use super::resource::provider_ref;
-use super::{Component, ComponentProgram, ConfigType, Program, Property, Range, ResourceOptions};
+use super::{
+    Component, ComponentProgram, ConfigType, NodeId, Program, Property, Range, ResourceOptions,
+};
 use crate::cache::MappingCache;
 use crate::diagnostics::{Diagnostic, Severity, SourceSpan};
 use crate::input::{is_terraform_path, Example};
@@ -159,8 +161,10 @@ pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<D
     );
     let declared = declared_input_types(&components);
     coerce_component_inputs(&mut program, &declared);
+    settle_deferred_inputs(&mut program, &declared);
     for component in &mut components {
         coerce_component_inputs(&mut component.program, &declared);
+        settle_deferred_inputs(&mut component.program, &declared);
     }
     program.components = components;
     (program, diagnostics)
@@ -213,27 +217,108 @@ fn coerce_component_inputs(program: &mut Program, declared: &DeclaredInputs) {
                 continue;
             };
             let value = std::mem::replace(&mut input.value, super::Expr::Null);
-            input.value = match value_type(ty) {
-                Some(value_type) => {
-                    let value = super::coerce::coerce_literal(value, value_type);
-                    match value_type {
-                        ValueType::Scalar(scalar) => {
-                            super::infer::convert_in(&program.nodes, &node.kind, value, scalar)
-                        }
-                        _ => value,
-                    }
-                }
-                None => {
-                    let mut value = value;
-                    super::config::convert_constant(&mut value, ty);
-                    value
-                }
-            };
+            input.value = coerce_input(&program.nodes, &node.kind, value, ty);
         }
         if let Some(super::NodeKind::Component(component)) =
             program.nodes.get_mut(id).map(|n| &mut n.kind)
         {
             component.inputs = inputs;
+        }
+    }
+}
+
+/// A module argument converted to the type `ty` of its variable.
+fn coerce_input(
+    nodes: &[super::Node],
+    owner: &super::NodeKind,
+    value: super::Expr,
+    ty: &ConfigType,
+) -> super::Expr {
+    match value_type(ty) {
+        Some(value_type) => {
+            let value = super::coerce::coerce_literal(value, value_type);
+            match value_type {
+                ValueType::Scalar(scalar) => super::infer::convert_in(nodes, owner, value, scalar),
+                _ => value,
+            }
+        }
+        None => {
+            let mut value = value;
+            super::config::convert_constant(&mut value, ty);
+            value
+        }
+    }
+}
+
+/// A deferred module argument (see `deferred.rs`) takes the type of its variable, and the value that
+/// resolves it the conversion the argument would have had.
+fn settle_deferred_inputs(program: &mut Program, declared: &DeclaredInputs) {
+    /// A deferred output's type, and its resolution's node with the converted value.
+    struct Settled {
+        deferred: NodeId,
+        ty: ConfigType,
+        resolution: Option<(NodeId, super::Expr)>,
+    }
+    let mut settled: Vec<Settled> = Vec::new();
+    for node in &program.nodes {
+        let super::NodeKind::Component(component) = &node.kind else {
+            continue;
+        };
+        let types = declared
+            .iter()
+            .find(|(path, _)| Some(path) == component.path.as_ref())
+            .map(|(_, types)| types.as_slice())
+            .unwrap_or_default();
+        for input in &component.inputs {
+            let super::Expr::Ref {
+                node: deferred,
+                path,
+            } = &input.value
+            else {
+                continue;
+            };
+            let is_deferred = program
+                .node(*deferred)
+                .is_some_and(|n| matches!(n.kind, super::NodeKind::Deferred(_)));
+            if !path.is_empty() || !is_deferred {
+                continue;
+            }
+            let Some((_, ty)) = types.iter().find(|(key, _)| *key == input.name) else {
+                continue;
+            };
+            let resolution = program.resolution_of(*deferred).and_then(|id| {
+                match program.node(id).map(|n| &n.kind) {
+                    Some(super::NodeKind::Resolve(resolution)) => Some((
+                        id,
+                        coerce_input(&program.nodes, &node.kind, resolution.value.clone(), ty),
+                    )),
+                    _ => None,
+                }
+            });
+            settled.push(Settled {
+                deferred: *deferred,
+                ty: ty.clone(),
+                resolution,
+            });
+        }
+    }
+    for Settled {
+        deferred,
+        ty,
+        resolution,
+    } in settled
+    {
+        if let Some(super::NodeKind::Deferred(value)) =
+            program.nodes.get_mut(deferred).map(|n| &mut n.kind)
+        {
+            value.ty = ty;
+        }
+        if let Some((id, converted)) = resolution {
+            if let Some(super::NodeKind::Resolve(resolution)) =
+                program.nodes.get_mut(id).map(|n| &mut n.kind)
+            {
+                resolution.value = converted;
+            }
         }
     }
 }

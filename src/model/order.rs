@@ -65,10 +65,18 @@ pub(super) fn dependency_order(nodes: Vec<Node>) -> (Vec<Node>, Vec<Diagnostic>)
     let mut diagnostics = Vec::new();
     for (id, node) in nodes.iter().enumerate() {
         if placed.get(id) == Some(&false) && owned_at_all.get(id) == Some(&false) {
+            let message = if on_cycle(&dependents, id) {
+                format!("`{}` is part of a reference cycle", node.address)
+            } else {
+                format!(
+                    "`{}` refers to a reference cycle, so it cannot be ordered either",
+                    node.address
+                )
+            };
             diagnostics.push(Diagnostic {
                 severity: Severity::Error,
                 code: "cycle",
-                message: format!("`{}` is part of a reference cycle", node.address),
+                message,
                 span: node.span.clone(),
             });
             order.extend(owned.get(id).into_iter().flatten());
@@ -95,6 +103,24 @@ pub(super) fn dependency_order(nodes: Vec<Node>) -> (Vec<Node>, Vec<Diagnostic>)
         }
     }
     (ordered, diagnostics)
+}
+
+/// Whether `start` refers to itself through other nodes.
+fn on_cycle(dependents: &[Vec<NodeId>], start: NodeId) -> bool {
+    let mut seen = vec![false; dependents.len()];
+    let mut pending = vec![start];
+    while let Some(id) = pending.pop() {
+        for &next in dependents.get(id).map(Vec::as_slice).unwrap_or_default() {
+            if next == start {
+                return true;
+            }
+            if let Some(slot) = seen.get_mut(next).filter(|s| !**s) {
+                *slot = true;
+                pending.push(next);
+            }
+        }
+    }
+    false
 }
 
 /// Per component, the deferred outputs it takes (see `deferred.rs`).

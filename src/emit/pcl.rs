@@ -354,7 +354,7 @@ impl Emitter<'_> {
             severity: Severity::Error,
             code: "cycle",
             message: format!(
-                "the input `{input}` of `{module}` is computed from that module's own outputs, which Terraform allows; PCL has no deferred outputs, so the component and the values it refers to form a reference cycle"
+                "the input `{input}` of `{module}` is computed from that module's own outputs; PCL has no deferred outputs, so the component and the values it refers to form a reference cycle"
             ),
             span: deferred.span.clone(),
         });

@@ -166,6 +166,10 @@ pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<D
         coerce_component_inputs(&mut component.program, &declared);
         settle_deferred_inputs(&mut component.program, &declared);
     }
+    check_deferred_inputs(&program, &components, &mut diagnostics);
+    for component in &components {
+        check_deferred_inputs(&component.program, &components, &mut diagnostics);
+    }
     program.components = components;
     (program, diagnostics)
 }
@@ -321,6 +325,116 @@ fn settle_deferred_inputs(program: &mut Program, declared: &DeclaredInputs) {
             }
         }
     }
+}
+
+/// A deferred module argument whose value needs a module output that is itself computed from that
+/// argument: a real cycle (Terraform rejects it too), which would never resolve.
+fn check_deferred_inputs(
+    program: &Program,
+    components: &[ComponentProgram],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for node in &program.nodes {
+        let super::NodeKind::Component(component) = &node.kind else {
+            continue;
+        };
+        let Some(callee) = components
+            .iter()
+            .find(|c| Some(&c.path) == component.path.as_ref())
+        else {
+            continue;
+        };
+        let owner = program.nodes.iter().position(|n| std::ptr::eq(n, node));
+        for input in &component.inputs {
+            let super::Expr::Ref { node: deferred, .. } = &input.value else {
+                continue;
+            };
+            let Some(super::NodeKind::Resolve(resolution)) = program
+                .resolution_of(*deferred)
+                .and_then(|id| program.node(id))
+                .map(|n| &n.kind)
+            else {
+                continue;
+            };
+            let read = outputs_read(program, owner, &resolution.value);
+            let looping = callee.program.nodes.iter().find(|output| {
+                matches!(output.kind, super::NodeKind::Output(_))
+                    && read
+                        .as_ref()
+                        .is_none_or(|names| names.contains(&output.name))
+                    && depends_on_variable(&callee.program, output, &input.name)
+            });
+            if let Some(output) = looping {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    code: "cycle",
+                    message: format!(
+                        "the input `{}` of `{}` is computed from the module's output `{}`, which is computed from that input: a reference cycle",
+                        input.name,
+                        node.address,
+                        output.address.strip_prefix("output.").unwrap_or(&output.address)
+                    ),
+                    span: node.span.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// The outputs of the component `owner` that `value` reads, directly or through other nodes;
+/// `None` when it reads the component as a whole.
+fn outputs_read(
+    program: &Program,
+    owner: Option<NodeId>,
+    value: &super::Expr,
+) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut whole = false;
+    let mut seen = vec![false; program.nodes.len()];
+    let mut pending: Vec<super::Expr> = vec![value.clone()];
+    while let Some(expr) = pending.pop() {
+        expr.walk(&mut |e| {
+            let super::Expr::Ref { node, path } = e else {
+                return;
+            };
+            if Some(*node) == owner {
+                let name = path.iter().find_map(|step| match step {
+                    super::Step::Attr(name) => Some(name.clone()),
+                    super::Step::Index(_) => None,
+                });
+                match name {
+                    Some(name) => names.push(name),
+                    None => whole = true,
+                }
+            } else if let Some(slot) = seen.get_mut(*node).filter(|s| !**s) {
+                *slot = true;
+                if let Some(next) = program.node(*node) {
+                    next.kind.for_each_expr(&mut |e| pending.push(e.clone()));
+                }
+            }
+        });
+    }
+    (!whole).then_some(names)
+}
+
+/// Whether a node of a component program is computed from the variable `key`.
+fn depends_on_variable(program: &Program, start: &super::Node, key: &str) -> bool {
+    let mut seen = vec![false; program.nodes.len()];
+    let mut pending = vec![start];
+    while let Some(node) = pending.pop() {
+        if matches!(&node.kind, super::NodeKind::Config(config) if config.key == key) {
+            return true;
+        }
+        let mut refs = Vec::new();
+        node.kind.for_each_expr(&mut |e| e.collect_refs(&mut refs));
+        for id in refs {
+            if let Some(slot) = seen.get_mut(id).filter(|s| !**s) {
+                *slot = true;
+                pending.extend(program.node(id));
+            }
+        }
+    }
+    false
 }
 
 /// A variable type as far as literal conversion goes: a primitive, or a list or map of one.

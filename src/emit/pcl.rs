@@ -64,6 +64,13 @@ pub fn emit_files(program: &Program) -> PclOutput {
     let mut by_file: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     for node in &program.nodes {
         emitter.span = node.span.clone();
+        // PCL has no deferred outputs: the component takes the value itself (see `undeferred`).
+        if let NodeKind::Deferred(_) = node.kind {
+            emitter.report_kept_cycle(node);
+        }
+        if matches!(node.kind, NodeKind::Deferred(_) | NodeKind::Resolve(_)) {
+            continue;
+        }
         let mut statement = String::new();
         emitter.node(node, &mut statement);
         statement.push('\n');
@@ -126,6 +133,7 @@ fn pcl_names(program: &Program) -> Vec<String> {
         NodeKind::Resource(_) => 3,
         NodeKind::Component(_) => 4,
         NodeKind::Output(_) => 5,
+        NodeKind::Deferred(_) | NodeKind::Resolve(_) => 6,
     };
     let mut order: Vec<usize> = (0..program.nodes.len()).collect();
     order.sort_by_key(|&i| program.nodes.get(i).map_or(9, |n| rank(&n.kind)));
@@ -135,6 +143,10 @@ fn pcl_names(program: &Program) -> Vec<String> {
         let Some(node) = program.nodes.get(i) else {
             continue;
         };
+        // Not written in PCL.
+        if matches!(node.kind, NodeKind::Deferred(_) | NodeKind::Resolve(_)) {
+            continue;
+        }
         let generated = node.address.contains(".provisioner[");
         let base = if generated {
             node.name.clone()
@@ -148,6 +160,7 @@ fn pcl_names(program: &Program) -> Vec<String> {
             NodeKind::Component(_) => ("Component", &mut taken),
             NodeKind::Config(_) => ("Config", &mut taken),
             NodeKind::Local(_) => ("Local", &mut taken),
+            NodeKind::Deferred(_) | NodeKind::Resolve(_) => continue,
         };
         let mut candidate = base.clone();
         if pool.contains(&candidate) {
@@ -248,7 +261,7 @@ impl Emitter<'_> {
                     .iter()
                     .map(|p| Property {
                         name: crate::mapping::camel_case(&p.name),
-                        value: p.value.clone(),
+                        value: self.undeferred(&p.value),
                         comments: p.comments.clone(),
                     })
                     .collect();
@@ -302,6 +315,7 @@ impl Emitter<'_> {
                 };
                 let _ = writeln!(out, "{name} = {value}");
             }
+            NodeKind::Deferred(_) | NodeKind::Resolve(_) => {}
             NodeKind::Output(output) => {
                 let _ = writeln!(out, "output {} {{", string(name));
                 let mut value = self.expr(&output.value, 1);
@@ -312,6 +326,38 @@ impl Emitter<'_> {
                 out.push_str("}\n");
             }
         }
+    }
+
+    /// A component input as written: a deferred output's value in place of the deferred output.
+    fn undeferred(&self, value: &Expr) -> Expr {
+        match value {
+            Expr::Ref { node, path } if path.is_empty() => self
+                .program
+                .resolution_of(*node)
+                .and_then(|id| self.program.node(id))
+                .and_then(|n| match &n.kind {
+                    NodeKind::Resolve(resolution) => Some(resolution.value.clone()),
+                    _ => None,
+                })
+                .unwrap_or_else(|| value.clone()),
+            _ => value.clone(),
+        }
+    }
+
+    /// The cycle a deferred output breaks in the other languages stays in PCL.
+    fn report_kept_cycle(&mut self, deferred: &Node) {
+        let (module, input) = deferred
+            .address
+            .rsplit_once('.')
+            .unwrap_or((deferred.address.as_str(), ""));
+        self.diagnostics.push(Diagnostic {
+            severity: Severity::Error,
+            code: "cycle",
+            message: format!(
+                "the input `{input}` of `{module}` is computed from that module's own outputs; PCL has no deferred outputs, so the component and the values it refers to form a reference cycle"
+            ),
+            span: deferred.span.clone(),
+        });
     }
 
     fn options(&mut self, options: &ResourceOptions, out: &mut String) {

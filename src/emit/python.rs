@@ -828,6 +828,22 @@ impl<'p> Emitter<'p> {
                     out,
                 );
             }
+            NodeKind::Deferred(_) => {
+                let resolver = match self.program.resolution_of(id) {
+                    Some(resolver) => self.node_name(resolver),
+                    None => "_".to_string(),
+                };
+                let _ = writeln!(out, "{name}, {resolver} = pulumi.deferred_output()");
+            }
+            NodeKind::Resolve(resolution) => {
+                let value = self.expr(&resolution.value, 1);
+                let value = if self.surely_output(&resolution.value, 0) {
+                    value
+                } else {
+                    format!("pulumi.Output.from_input({value})")
+                };
+                let _ = writeln!(out, "{}", call(&name, &[value], 0));
+            }
             NodeKind::Output(output) => {
                 let mut value = self.expr(&output.value, 1);
                 if output.secret {
@@ -1490,10 +1506,15 @@ impl<'p> Emitter<'p> {
         // Provisional answer guards against cycles (already reported by the model).
         self.output_memo.borrow_mut().insert(id, false);
         let result = match self.program.node(id).map(|n| &n.kind) {
-            Some(NodeKind::Resource(_) | NodeKind::Invoke(_) | NodeKind::Component(_)) => true,
+            Some(
+                NodeKind::Resource(_)
+                | NodeKind::Invoke(_)
+                | NodeKind::Component(_)
+                | NodeKind::Deferred(_),
+            ) => true,
             Some(NodeKind::Config(c)) => c.secret || self.input_is_output(&c.key),
             Some(NodeKind::Local(value)) => self.is_output(value),
-            Some(NodeKind::Output(_)) | None => false,
+            Some(NodeKind::Output(_) | NodeKind::Resolve(_)) | None => false,
         };
         self.output_memo.borrow_mut().insert(id, result);
         result

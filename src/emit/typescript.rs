@@ -8,9 +8,9 @@ use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::mapping::ScalarType;
 use crate::model::{
-    BinaryOp, Builtin, ConfigType, ConfigVar, Conversion, Expr, ForExpr, Intrinsic, Invoke, Node,
-    NodeId, NodeKind, ObjectKey, Program, Property, Range, RangeField, Resource, ResourceGet,
-    ResourceOptions, Step, TemplatePart, UnaryOp,
+    BinaryOp, Builtin, ConfigType, ConfigVar, Conversion, DeferredValue, Expr, ForExpr, Intrinsic,
+    Invoke, Node, NodeId, NodeKind, ObjectKey, Program, Property, Range, RangeField, Resolution,
+    Resource, ResourceGet, ResourceOptions, Step, TemplatePart, UnaryOp,
 };
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
@@ -689,6 +689,8 @@ impl<'p> Emitter<'p> {
                     string_literal(&format!("module {}", component.source))
                 );
             }
+            NodeKind::Deferred(deferred) => self.deferred(name, deferred, out),
+            NodeKind::Resolve(resolution) => self.resolve(name, resolution, out),
             NodeKind::Output(output) => {
                 let mut value = self.expr(&output.value, 0);
                 if output.secret {
@@ -825,6 +827,49 @@ impl<'p> Emitter<'p> {
             options: component.options.clone(),
         };
         self.construct(name, &class, &as_resource, out);
+    }
+
+    /// `const [value, resolveValue] = pulumi.deferredOutput<T>();`, typed as the component input
+    /// it is given to, unwrapped: the `Output` that resolves it is made from the input type (see
+    /// `resolve`), and a lifted object type would not match a plain one.
+    fn deferred(&mut self, name: &str, deferred: &DeferredValue, out: &mut String) {
+        let resolver = self
+            .current
+            .and_then(|id| self.program.resolution_of(id))
+            .and_then(|id| self.program.node(id))
+            .map(|node| node.name.clone());
+        let input = input_ts_type(&deferred.ty);
+        let ty = if input == ts_type(&deferred.ty) {
+            input
+        } else {
+            format!("pulumi.Unwrap<{input}>")
+        };
+        match resolver {
+            Some(resolver) => {
+                let _ = writeln!(
+                    out,
+                    "const [{name}, {resolver}] = pulumi.deferredOutput<{ty}>();"
+                );
+            }
+            None => {
+                let _ = writeln!(out, "const [{name}] = pulumi.deferredOutput<{ty}>();");
+            }
+        }
+    }
+
+    /// `resolveValue(pulumi.output<I>(value))`: the deferred output takes the value, as an `Output`
+    /// made from the component's input type `I`, which the value was written for.
+    fn resolve(&mut self, name: &str, resolution: &Resolution, out: &mut String) {
+        let ty = self
+            .program
+            .node(resolution.deferred)
+            .and_then(|node| match &node.kind {
+                NodeKind::Deferred(deferred) => Some(input_ts_type(&deferred.ty)),
+                _ => None,
+            })
+            .unwrap_or_else(|| "any".to_string());
+        let value = self.expr(&resolution.value, 0);
+        let _ = writeln!(out, "{name}(pulumi.output<{ty}>({value}));");
     }
 
     /// The logical-name argument: in a component, prefixed with the component's own name so that
@@ -1255,14 +1300,19 @@ impl<'p> Emitter<'p> {
         // Provisional answer guards against cycles (already reported by the model).
         self.output_memo.borrow_mut().insert(id, false);
         let result = match self.program.node(id).map(|n| &n.kind) {
-            Some(NodeKind::Resource(_) | NodeKind::Invoke(_) | NodeKind::Component(_)) => true,
+            Some(
+                NodeKind::Resource(_)
+                | NodeKind::Invoke(_)
+                | NodeKind::Component(_)
+                | NodeKind::Deferred(_),
+            ) => true,
             Some(NodeKind::Config(c)) => {
                 c.secret
                     || (matches!(self.mode, Mode::Component { .. })
                         && !self.plain_inputs.contains(&c.key))
             }
             Some(NodeKind::Local(value)) => self.is_output(value),
-            Some(NodeKind::Output(_)) | None => false,
+            Some(NodeKind::Output(_) | NodeKind::Resolve(_)) | None => false,
         };
         self.output_memo.borrow_mut().insert(id, result);
         result

@@ -168,9 +168,15 @@ pub fn lower_example(example: &Example, cache: &MappingCache) -> (Program, Vec<D
     let declared = declared_input_types(&components);
     coerce_component_inputs(&mut program, &declared);
     type_locals_for_inputs(&mut program, &declared);
+    settle_deferred_inputs(&mut program, &declared);
     for component in &mut components {
         coerce_component_inputs(&mut component.program, &declared);
         type_locals_for_inputs(&mut component.program, &declared);
+        settle_deferred_inputs(&mut component.program, &declared);
+    }
+    check_deferred_inputs(&program, &components, &mut diagnostics);
+    for component in &components {
+        check_deferred_inputs(&component.program, &components, &mut diagnostics);
     }
     program.components = components;
     (program, diagnostics)
@@ -322,22 +328,7 @@ fn coerce_component_inputs(program: &mut Program, declared: &DeclaredInputs) {
                 continue;
             };
             let value = std::mem::replace(&mut input.value, super::Expr::Null);
-            input.value = match value_type(ty) {
-                Some(value_type) => {
-                    let value = super::coerce::coerce_literal(value, value_type);
-                    match value_type {
-                        ValueType::Scalar(scalar) => {
-                            super::infer::convert_in(&program.nodes, &node.kind, value, scalar)
-                        }
-                        _ => value,
-                    }
-                }
-                None => {
-                    let mut value = value;
-                    super::config::convert_constant(&mut value, ty);
-                    value
-                }
-            };
+            input.value = coerce_input(&program.nodes, &node.kind, value, ty);
         }
         if let Some(super::NodeKind::Component(component)) =
             program.nodes.get_mut(id).map(|n| &mut n.kind)
@@ -544,6 +535,212 @@ fn literal_of_type(value: &Expr, ty: &ConfigType) -> bool {
             .all(|(key, entry)| matches!(key, ObjectKey::Name(_)) && literal_of_type(entry, inner)),
         _ => false,
     }
+}
+
+/// A module argument converted to the type `ty` of its variable.
+fn coerce_input(
+    nodes: &[super::Node],
+    owner: &super::NodeKind,
+    value: super::Expr,
+    ty: &ConfigType,
+) -> super::Expr {
+    match value_type(ty) {
+        Some(value_type) => {
+            let value = super::coerce::coerce_literal(value, value_type);
+            match value_type {
+                ValueType::Scalar(scalar) => super::infer::convert_in(nodes, owner, value, scalar),
+                _ => value,
+            }
+        }
+        None => {
+            let mut value = value;
+            super::config::convert_constant(&mut value, ty);
+            value
+        }
+    }
+}
+
+/// A deferred module argument (see `deferred.rs`) takes the type of its variable, and the value that
+/// resolves it the conversion the argument would have had.
+fn settle_deferred_inputs(program: &mut Program, declared: &DeclaredInputs) {
+    /// A deferred output's type, and its resolution's node with the converted value.
+    struct Settled {
+        deferred: NodeId,
+        ty: ConfigType,
+        resolution: Option<(NodeId, super::Expr)>,
+    }
+    let mut settled: Vec<Settled> = Vec::new();
+    for node in &program.nodes {
+        let super::NodeKind::Component(component) = &node.kind else {
+            continue;
+        };
+        let types = declared
+            .iter()
+            .find(|(path, _)| Some(path) == component.path.as_ref())
+            .map(|(_, types)| types.as_slice())
+            .unwrap_or_default();
+        for input in &component.inputs {
+            let super::Expr::Ref {
+                node: deferred,
+                path,
+            } = &input.value
+            else {
+                continue;
+            };
+            let is_deferred = program
+                .node(*deferred)
+                .is_some_and(|n| matches!(n.kind, super::NodeKind::Deferred(_)));
+            if !path.is_empty() || !is_deferred {
+                continue;
+            }
+            let Some((_, ty)) = types.iter().find(|(key, _)| *key == input.name) else {
+                continue;
+            };
+            let resolution = program.resolution_of(*deferred).and_then(|id| {
+                match program.node(id).map(|n| &n.kind) {
+                    Some(super::NodeKind::Resolve(resolution)) => Some((
+                        id,
+                        coerce_input(&program.nodes, &node.kind, resolution.value.clone(), ty),
+                    )),
+                    _ => None,
+                }
+            });
+            settled.push(Settled {
+                deferred: *deferred,
+                ty: ty.clone(),
+                resolution,
+            });
+        }
+    }
+    for Settled {
+        deferred,
+        ty,
+        resolution,
+    } in settled
+    {
+        if let Some(super::NodeKind::Deferred(value)) =
+            program.nodes.get_mut(deferred).map(|n| &mut n.kind)
+        {
+            value.ty = ty;
+        }
+        if let Some((id, converted)) = resolution {
+            if let Some(super::NodeKind::Resolve(resolution)) =
+                program.nodes.get_mut(id).map(|n| &mut n.kind)
+            {
+                resolution.value = converted;
+            }
+        }
+    }
+}
+
+/// A deferred module argument whose value needs a module output that is itself computed from that
+/// argument: a real cycle (Terraform rejects it too), which would never resolve.
+fn check_deferred_inputs(
+    program: &Program,
+    components: &[ComponentProgram],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for node in &program.nodes {
+        let super::NodeKind::Component(component) = &node.kind else {
+            continue;
+        };
+        let Some(callee) = components
+            .iter()
+            .find(|c| Some(&c.path) == component.path.as_ref())
+        else {
+            continue;
+        };
+        let owner = program.nodes.iter().position(|n| std::ptr::eq(n, node));
+        for input in &component.inputs {
+            let super::Expr::Ref { node: deferred, .. } = &input.value else {
+                continue;
+            };
+            let Some(super::NodeKind::Resolve(resolution)) = program
+                .resolution_of(*deferred)
+                .and_then(|id| program.node(id))
+                .map(|n| &n.kind)
+            else {
+                continue;
+            };
+            let read = outputs_read(program, owner, &resolution.value);
+            let looping = callee.program.nodes.iter().find(|output| {
+                matches!(output.kind, super::NodeKind::Output(_))
+                    && read
+                        .as_ref()
+                        .is_none_or(|names| names.contains(&output.name))
+                    && depends_on_variable(&callee.program, output, &input.name)
+            });
+            if let Some(output) = looping {
+                diagnostics.push(Diagnostic {
+                    severity: Severity::Error,
+                    code: "cycle",
+                    message: format!(
+                        "the input `{}` of `{}` is computed from the module's output `{}`, which is computed from that input: a reference cycle",
+                        input.name,
+                        node.address,
+                        output.address.strip_prefix("output.").unwrap_or(&output.address)
+                    ),
+                    span: node.span.clone(),
+                });
+            }
+        }
+    }
+}
+
+/// The outputs of the component `owner` that `value` reads, directly or through other nodes;
+/// `None` when it reads the component as a whole.
+fn outputs_read(
+    program: &Program,
+    owner: Option<NodeId>,
+    value: &super::Expr,
+) -> Option<Vec<String>> {
+    let mut names = Vec::new();
+    let mut whole = false;
+    let mut seen = vec![false; program.nodes.len()];
+    let mut pending: Vec<super::Expr> = vec![value.clone()];
+    while let Some(expr) = pending.pop() {
+        expr.walk(&mut |e| {
+            let super::Expr::Ref { node, path } = e else {
+                return;
+            };
+            if Some(*node) == owner {
+                let name = path.iter().find_map(|step| match step {
+                    super::Step::Attr(name) => Some(name.clone()),
+                    super::Step::Index(_) => None,
+                });
+                match name {
+                    Some(name) => names.push(name),
+                    None => whole = true,
+                }
+            } else if let Some(slot) = seen.get_mut(*node).filter(|s| !**s) {
+                *slot = true;
+                if let Some(next) = program.node(*node) {
+                    next.kind.for_each_expr(&mut |e| pending.push(e.clone()));
+                }
+            }
+        });
+    }
+    (!whole).then_some(names)
+}
+
+/// Whether a node of a component program is computed from the variable `key`.
+fn depends_on_variable(program: &Program, start: &super::Node, key: &str) -> bool {
+    let mut seen = vec![false; program.nodes.len()];
+    let mut pending = vec![start];
+    while let Some(node) = pending.pop() {
+        if matches!(&node.kind, super::NodeKind::Config(config) if config.key == key) {
+            return true;
+        }
+        let mut refs = Vec::new();
+        node.kind.for_each_expr(&mut |e| e.collect_refs(&mut refs));
+        for id in refs {
+            if let Some(slot) = seen.get_mut(id).filter(|s| !**s) {
+                *slot = true;
+                pending.extend(program.node(id));
+            }
+        }
+    }
+    false
 }
 
 /// A variable type as far as literal conversion goes: a primitive, or a list or map of one.

@@ -106,7 +106,8 @@ fn for_each_expr_mut(kind: &mut NodeKind, f: &mut dyn FnMut(&mut Expr)) {
         NodeKind::Component(component) => &mut component.inputs,
         NodeKind::Local(value) => return f(value),
         NodeKind::Output(output) => return f(&mut output.value),
-        NodeKind::Config(_) => return,
+        // A resolution's value was a component input's, converted before it was deferred.
+        NodeKind::Config(_) | NodeKind::Deferred(_) | NodeKind::Resolve(_) => return,
     };
     for property in properties {
         f(&mut property.value);

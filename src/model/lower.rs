@@ -365,6 +365,7 @@ pub fn lower_program(
         .collect();
     super::infer::resolve_conversions(&mut nodes, &node_fields);
     super::required::settle(&mut nodes);
+    super::deferred::defer_cyclic_inputs(&mut nodes, &mut |base| names.claim(base, "Deferred"));
     let (nodes, order_diagnostics) = super::order::dependency_order(nodes);
     diagnostics.extend(order_diagnostics);
     (

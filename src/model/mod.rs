@@ -6,6 +6,7 @@
 mod coerce;
 mod component;
 mod config;
+mod deferred;
 mod expr;
 pub mod functions;
 mod infer;
@@ -73,6 +74,27 @@ pub enum NodeKind {
     Output(OutputValue),
     /// A `module` block: an instance of a component.
     Component(Component),
+    /// A component input computed from the component's own outputs, which Terraform allows (it
+    /// orders a module's inputs and outputs one by one, a program constructs the component in one
+    /// statement): an output declared before the component, whose value a [`NodeKind::Resolve`]
+    /// sets once it exists.
+    Deferred(DeferredValue),
+    /// Sets a deferred output's value. The node's name is that of the function that sets it.
+    Resolve(Resolution),
+}
+
+#[derive(Debug, Clone)]
+pub struct DeferredValue {
+    /// The type of the component input it stands for, once the component's variables are known.
+    pub ty: ConfigType,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resolution {
+    /// The [`NodeKind::Deferred`] node whose value this sets.
+    pub deferred: NodeId,
+    /// The component input's value as written.
+    pub value: Expr,
 }
 
 #[derive(Debug, Clone)]
@@ -400,6 +422,13 @@ pub enum BinaryOp {
 impl Program {
     pub fn node(&self, id: NodeId) -> Option<&Node> {
         self.nodes.get(id)
+    }
+
+    /// The node that sets the value of the deferred output `deferred`.
+    pub fn resolution_of(&self, deferred: NodeId) -> Option<NodeId> {
+        self.nodes.iter().position(|node| {
+            matches!(&node.kind, NodeKind::Resolve(resolution) if resolution.deferred == deferred)
+        })
     }
 
     /// A resource, invoke or component with `count` / `for_each`: a collection of instances.

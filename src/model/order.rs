@@ -8,15 +8,26 @@ use std::collections::BinaryHeap;
 
 pub(super) fn dependency_order(nodes: Vec<Node>) -> (Vec<Node>, Vec<Diagnostic>) {
     let count = nodes.len();
+    // A deferred output is placed just before the component that takes it, which does not wait
+    // for it (nothing else does: it refers to nothing).
+    let owned = deferred_outputs_by_component(&nodes);
+    let is_owned_by =
+        |dep: NodeId, id: NodeId| owned.get(id).is_some_and(|list| list.contains(&dep));
+    let owned_at_all: Vec<bool> = (0..count)
+        .map(|id| owned.iter().any(|list| list.contains(&id)))
+        .collect();
     let mut dependents: Vec<Vec<NodeId>> = vec![Vec::new(); count];
     let mut pending_deps = vec![0usize; count];
     for (id, node) in nodes.iter().enumerate() {
         let mut deps = Vec::new();
         node.kind.for_each_expr(&mut |e| e.collect_refs(&mut deps));
+        if let NodeKind::Resolve(resolution) = &node.kind {
+            deps.push(resolution.deferred);
+        }
         deps.sort_unstable();
         deps.dedup();
         for dep in deps {
-            if dep != id && dep < count {
+            if dep != id && dep < count && !is_owned_by(dep, id) {
                 if let Some(list) = dependents.get_mut(dep) {
                     list.push(id);
                 }
@@ -26,35 +37,49 @@ pub(super) fn dependency_order(nodes: Vec<Node>) -> (Vec<Node>, Vec<Diagnostic>)
             }
         }
     }
-    let mut ready: BinaryHeap<Reverse<NodeId>> = (0..count)
-        .filter(|&id| pending_deps.get(id) == Some(&0))
-        .map(Reverse)
+    let keys = placement_keys(&nodes);
+    let key = |id: NodeId| keys.get(id).copied().unwrap_or((id, 1));
+    let mut ready: BinaryHeap<Reverse<((NodeId, u8), NodeId)>> = (0..count)
+        .filter(|&id| pending_deps.get(id) == Some(&0) && owned_at_all.get(id) == Some(&false))
+        .map(|id| Reverse((key(id), id)))
         .collect();
     let mut order = Vec::with_capacity(count);
     let mut placed = vec![false; count];
-    while let Some(Reverse(id)) = ready.pop() {
-        order.push(id);
-        if let Some(p) = placed.get_mut(id) {
-            *p = true;
-        }
-        for &next in dependents.get(id).map(Vec::as_slice).unwrap_or_default() {
-            if let Some(n) = pending_deps.get_mut(next) {
-                *n -= 1;
-                if *n == 0 {
-                    ready.push(Reverse(next));
+    while let Some(Reverse((_, next_ready))) = ready.pop() {
+        let companions = owned.get(next_ready).map(Vec::as_slice).unwrap_or_default();
+        for &id in companions.iter().chain(std::iter::once(&next_ready)) {
+            order.push(id);
+            if let Some(p) = placed.get_mut(id) {
+                *p = true;
+            }
+            for &next in dependents.get(id).map(Vec::as_slice).unwrap_or_default() {
+                if let Some(n) = pending_deps.get_mut(next) {
+                    *n -= 1;
+                    if *n == 0 {
+                        ready.push(Reverse((key(next), next)));
+                    }
                 }
             }
         }
     }
     let mut diagnostics = Vec::new();
     for (id, node) in nodes.iter().enumerate() {
-        if placed.get(id) == Some(&false) {
+        if placed.get(id) == Some(&false) && owned_at_all.get(id) == Some(&false) {
+            let message = if on_cycle(&dependents, id) {
+                format!("`{}` is part of a reference cycle", node.address)
+            } else {
+                format!(
+                    "`{}` refers to a reference cycle, so it cannot be ordered either",
+                    node.address
+                )
+            };
             diagnostics.push(Diagnostic {
                 severity: Severity::Error,
                 code: "cycle",
-                message: format!("`{}` is part of a reference cycle", node.address),
+                message,
                 span: node.span.clone(),
             });
+            order.extend(owned.get(id).into_iter().flatten());
             order.push(id);
         }
     }
@@ -69,13 +94,73 @@ pub(super) fn dependency_order(nodes: Vec<Node>) -> (Vec<Node>, Vec<Diagnostic>)
     let mut ordered = Vec::with_capacity(count);
     for old in order {
         if let Some(mut node) = slots.get_mut(old).and_then(Option::take) {
-            node.kind.for_each_expr_mut(&mut |e| {
-                e.remap_refs(&|id| new_id.get(id).copied().unwrap_or(id))
-            });
+            let remap = |id: NodeId| new_id.get(id).copied().unwrap_or(id);
+            node.kind.for_each_expr_mut(&mut |e| e.remap_refs(&remap));
+            if let NodeKind::Resolve(resolution) = &mut node.kind {
+                resolution.deferred = remap(resolution.deferred);
+            }
             ordered.push(node);
         }
     }
     (ordered, diagnostics)
+}
+
+/// Whether `start` refers to itself through other nodes.
+fn on_cycle(dependents: &[Vec<NodeId>], start: NodeId) -> bool {
+    let mut seen = vec![false; dependents.len()];
+    let mut pending = vec![start];
+    while let Some(id) = pending.pop() {
+        for &next in dependents.get(id).map(Vec::as_slice).unwrap_or_default() {
+            if next == start {
+                return true;
+            }
+            if let Some(slot) = seen.get_mut(next).filter(|s| !**s) {
+                *slot = true;
+                pending.push(next);
+            }
+        }
+    }
+    false
+}
+
+/// Per component, the deferred outputs it takes (see `deferred.rs`).
+fn deferred_outputs_by_component(nodes: &[Node]) -> Vec<Vec<NodeId>> {
+    nodes
+        .iter()
+        .map(|node| match &node.kind {
+            NodeKind::Component(component) => component
+                .inputs
+                .iter()
+                .filter_map(|input| match &input.value {
+                    Expr::Ref { node: target, path } if path.is_empty() => Some(*target),
+                    _ => None,
+                })
+                .filter(|target| {
+                    nodes
+                        .get(*target)
+                        .is_some_and(|n| matches!(n.kind, NodeKind::Deferred(_)))
+                })
+                .collect(),
+            _ => Vec::new(),
+        })
+        .collect()
+}
+
+/// Among the nodes ready to be placed, the one with the least key comes first: source order, except
+/// that a deferred output's resolution comes just after the last node its value needs.
+fn placement_keys(nodes: &[Node]) -> Vec<(NodeId, u8)> {
+    nodes
+        .iter()
+        .enumerate()
+        .map(|(id, node)| match &node.kind {
+            NodeKind::Resolve(resolution) => {
+                let mut deps = Vec::new();
+                resolution.value.collect_refs(&mut deps);
+                (deps.into_iter().max().unwrap_or(resolution.deferred), 2)
+            }
+            _ => (id, 1),
+        })
+        .collect()
 }
 
 impl NodeKind {
@@ -99,6 +184,8 @@ impl NodeKind {
                 c.inputs.iter().for_each(|p| f(&p.value));
                 c.options.for_each_expr(f);
             }
+            NodeKind::Deferred(_) => {}
+            NodeKind::Resolve(r) => f(&r.value),
         }
     }
 
@@ -122,6 +209,8 @@ impl NodeKind {
                 c.inputs.iter_mut().for_each(|p| f(&mut p.value));
                 c.options.for_each_expr_mut(f);
             }
+            NodeKind::Deferred(_) => {}
+            NodeKind::Resolve(r) => f(&mut r.value),
         }
     }
 }

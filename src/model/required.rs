@@ -22,24 +22,50 @@ pub(super) fn mark_argument(value: Expr, name: &str, field: Option<&FieldMapping
     let Some(field) = field else {
         return value;
     };
-    let value = match value {
-        Expr::Object(entries) if matches!(field.value_type, Some(ValueType::Map(_))) => {
-            Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)])
-        }
-        Expr::List(items) if matches!(field.value_type, Some(ValueType::List(_))) => {
-            let items = items.into_iter().enumerate();
-            Expr::List(
-                items
-                    .map(|(i, item)| mark(item, &format!("{name}[{i}]")))
-                    .collect(),
-            )
-        }
-        other => other,
+    let value = match field.value_type {
+        Some(ValueType::Map(_)) => mark_elements(value, name, true),
+        Some(ValueType::List(_)) => mark_elements(value, name, false),
+        _ => value,
     };
     if field.required {
         mark(value, name)
     } else {
         value
+    }
+}
+
+/// The literals a map or list argument's value is made of, marked per element: the value itself,
+/// the branches of a conditional, the maps of a `merge` and the lists of a `concat` (their
+/// elements are the argument's elements).
+fn mark_elements(value: Expr, name: &str, map: bool) -> Expr {
+    match value {
+        Expr::Object(entries) if map => {
+            Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)])
+        }
+        Expr::List(items) if !map => Expr::List(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| mark(item, &format!("{name}[{i}]")))
+                .collect(),
+        ),
+        Expr::Conditional(cond, then, otherwise) => Expr::Conditional(
+            cond,
+            Box::new(mark_elements(*then, name, map)),
+            Box::new(mark_elements(*otherwise, name, map)),
+        ),
+        Expr::Call { name: function, args }
+            if function == if map { "merge" } else { "concat" } =>
+        {
+            Expr::Call {
+                args: args
+                    .into_iter()
+                    .map(|a| mark_elements(a, name, map))
+                    .collect(),
+                name: function,
+            }
+        }
+        other => other,
     }
 }
 

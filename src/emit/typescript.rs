@@ -1779,6 +1779,10 @@ impl<'p> Emitter<'p> {
                 let base = match &self.program.node(*node)?.kind {
                     NodeKind::Config(config) => config.effective_type(),
                     NodeKind::Local(value) => self.static_type(value, depth)?,
+                    // A component's outputs are declared `pulumi.Output<any>`.
+                    NodeKind::Component(_) if path.iter().any(|s| matches!(s, Step::Attr(_))) => {
+                        return Some(ConfigType::Any)
+                    }
                     _ => return None,
                 };
                 type_at(base, path)
@@ -1830,6 +1834,28 @@ impl<'p> Emitter<'p> {
                     ConfigType::Map(element)
                 } else {
                     ConfigType::List(element)
+                })
+            }
+            // A projection of each element (`for k, v in var.m : k => v.items`).
+            Expr::For(for_expr) => {
+                let element = self.element_type(&for_expr.collection, depth)?;
+                let projected = match &for_expr.value {
+                    Expr::Access(base, path)
+                        if **base == Expr::Var(for_expr.value_var.clone()) =>
+                    {
+                        type_at(element, path)?
+                    }
+                    _ => return None,
+                };
+                let projected = if for_expr.grouping {
+                    ConfigType::List(Box::new(projected))
+                } else {
+                    projected
+                };
+                Some(if for_expr.key.is_some() {
+                    ConfigType::Map(Box::new(projected))
+                } else {
+                    ConfigType::List(Box::new(projected))
                 })
             }
             Expr::Call { name, args } => match name.as_str() {

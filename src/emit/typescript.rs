@@ -585,6 +585,15 @@ impl<'p> Emitter<'p> {
                 };
                 let _ = writeln!(out, "const {name} = {value};");
             }
+            // A placeholder for something with no Pulumi equivalent: it throws where it is
+            // evaluated, and its attributes are unknown (`never` would reject every use).
+            NodeKind::Local(value @ Expr::Unsupported(_)) => {
+                let _ = writeln!(
+                    out,
+                    "const {name}: Record<string, any> = {};",
+                    self.expr(value, 0)
+                );
+            }
             NodeKind::Local(value) => {
                 let _ = writeln!(out, "const {name} = {};", self.expr(value, 0));
             }
@@ -1778,8 +1787,12 @@ impl<'p> Emitter<'p> {
             Expr::Ref { node, path } => {
                 let base = match &self.program.node(*node)?.kind {
                     NodeKind::Config(config) => config.effective_type(),
+                    NodeKind::Local(Expr::Unsupported(_)) if !path.is_empty() => {
+                        return Some(ConfigType::Any)
+                    }
                     NodeKind::Local(value) => self.static_type(value, depth)?,
-                    // A component's outputs are declared `pulumi.Output<any>`.
+                    // A component's outputs are declared `pulumi.Output<any>`, a placeholder's
+                    // attributes `any`.
                     NodeKind::Component(_) if path.iter().any(|s| matches!(s, Step::Attr(_))) => {
                         return Some(ConfigType::Any)
                     }
@@ -1840,9 +1853,7 @@ impl<'p> Emitter<'p> {
             Expr::For(for_expr) => {
                 let element = self.element_type(&for_expr.collection, depth)?;
                 let projected = match &for_expr.value {
-                    Expr::Access(base, path)
-                        if **base == Expr::Var(for_expr.value_var.clone()) =>
-                    {
+                    Expr::Access(base, path) if **base == Expr::Var(for_expr.value_var.clone()) => {
                         type_at(element, path)?
                     }
                     _ => return None,

@@ -54,17 +54,16 @@ fn mark_elements(value: Expr, name: &str, map: bool) -> Expr {
             Box::new(mark_elements(*then, name, map)),
             Box::new(mark_elements(*otherwise, name, map)),
         ),
-        Expr::Call { name: function, args }
-            if function == if map { "merge" } else { "concat" } =>
-        {
-            Expr::Call {
-                args: args
-                    .into_iter()
-                    .map(|a| mark_elements(a, name, map))
-                    .collect(),
-                name: function,
-            }
-        }
+        Expr::Call {
+            name: function,
+            args,
+        } if function == if map { "merge" } else { "concat" } => Expr::Call {
+            args: args
+                .into_iter()
+                .map(|a| mark_elements(a, name, map))
+                .collect(),
+            name: function,
+        },
         other => other,
     }
 }

@@ -985,6 +985,8 @@ impl<'p> Emitter<'p> {
         let key = string_literal(&config.key);
         let ty = config.effective_type();
         let (getter, type_arg) = match &ty {
+            // `type = any` is usually a structure, which `config.get` would give as JSON text.
+            ConfigType::Any if config.declared_any => ("Object", "<any>".to_string()),
             ConfigType::String | ConfigType::Any => ("", String::new()),
             ConfigType::Number => ("Number", String::new()),
             ConfigType::Bool => ("Boolean", String::new()),

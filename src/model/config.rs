@@ -11,7 +11,13 @@ pub(super) fn lower_variable(config: &mut ConfigVar, block: &Block, lowering: &m
     for structure in block.body.iter() {
         match structure {
             Structure::Attribute(attr) => match attr.key.as_str() {
-                "type" => config.ty = config_type(&attr.value),
+                "type" => {
+                    config.ty = config_type(&attr.value);
+                    config.declared_any = matches!(
+                        &attr.value,
+                        hcl_edit::expr::Expression::Variable(v) if v.as_str() == "any"
+                    );
+                }
                 "default" => config.default = Some(lowering.lower(&attr.value)),
                 "description" => config.description = attr.value.as_str().map(String::from),
                 "sensitive" => config.secret = attr.value.as_bool() == Some(true),

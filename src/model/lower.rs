@@ -493,6 +493,7 @@ impl<'f> ModuleLowering<'f, '_> {
                     description: None,
                     secret: false,
                     nullable: true,
+                    declared_any: false,
                 }),
                 DeclKind::Config,
                 Pending::Variable(block),

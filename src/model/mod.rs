@@ -80,6 +80,8 @@ pub struct ConfigVar {
     pub secret: bool,
     /// `nullable = false`: a null value is replaced by the default.
     pub nullable: bool,
+    /// Declared `type = any` (not merely untyped): the value may be a list or an object.
+    pub declared_any: bool,
 }
 
 impl ConfigVar {

@@ -179,6 +179,7 @@ mod tests {
             description: None,
             secret: false,
             nullable: true,
+            declared_any: false,
         }))
     }
 

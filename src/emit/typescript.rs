@@ -367,7 +367,7 @@ fn emit_module(
     }
     if emitter.needs_try {
         out.push_str(
-            "/**\n * Terraform's `try`: the first alternative that evaluates without an error. Reading a missing\n * attribute is an error in Terraform but `undefined` here, so an undefined value moves on too,\n * except from the last alternative (`try(x, null)`). The result is any alternative's type.\n */\nfunction tryValues<T extends unknown[]>(...alternatives: { [K in keyof T]: () => T[K] }): T[number] {\n    const last = alternatives.length - 1;\n    for (const [index, alternative] of alternatives.entries()) {\n        try {\n            const value = alternative();\n            if (value !== undefined || index === last) {\n                return value;\n            }\n        } catch {\n            // fall through to the next alternative\n        }\n    }\n    throw new Error(\"no alternative of try() could be evaluated\");\n}\n\n/** Terraform's `can`: whether the expression evaluates without an error. */\nfunction canEvaluate(expression: () => unknown): boolean {\n    try {\n        expression();\n        return true;\n    } catch {\n        return false;\n    }\n}\n\n",
+            "/**\n * Terraform's `try`: the first alternative that evaluates without an error. An earlier alternative\n * that is `undefined` counts as failed (a missing attribute is an error in Terraform); the last one\n * is the result even then (`try(x, null)`).\n */\nfunction tryValues<L>(only: () => L): L;\nfunction tryValues<T, L>(...alternatives: [...(() => T)[], () => L]): (T & ({} | null)) | L;\nfunction tryValues(...alternatives: (() => unknown)[]): unknown {\n    for (const [index, alternative] of alternatives.entries()) {\n        try {\n            const value = alternative();\n            if (value !== undefined || index === alternatives.length - 1) {\n                return value;\n            }\n        } catch {\n            // fall through to the next alternative\n        }\n    }\n    throw new Error(\"no alternative of try() could be evaluated\");\n}\n\n/** Terraform's `can`: whether the expression evaluates without an error. */\nfunction canEvaluate(expression: () => unknown): boolean {\n    try {\n        expression();\n        return true;\n    } catch {\n        return false;\n    }\n}\n\n",
         );
     }
     if emitter.needs_to_bool {
@@ -653,6 +653,15 @@ impl<'p> Emitter<'p> {
                     }
                 };
                 let _ = writeln!(out, "const {name} = {value};");
+            }
+            // A placeholder for something with no Pulumi equivalent: it throws where it is
+            // evaluated, and its attributes are unknown (`never` would reject every use).
+            NodeKind::Local(value @ Expr::Unsupported(_)) => {
+                let _ = writeln!(
+                    out,
+                    "const {name}: Record<string, any> = {};",
+                    self.expr(value, 0)
+                );
             }
             NodeKind::Local(value) => {
                 let value = self.expr(value, 0);
@@ -1925,7 +1934,15 @@ impl<'p> Emitter<'p> {
             Expr::Ref { node, path } => {
                 let base = match &self.program.node(*node)?.kind {
                     NodeKind::Config(config) => config.effective_type(),
+                    NodeKind::Local(Expr::Unsupported(_)) if !path.is_empty() => {
+                        return Some(ConfigType::Any)
+                    }
                     NodeKind::Local(value) => self.static_type(value, depth)?,
+                    // A component's outputs are declared `pulumi.Output<any>`, a placeholder's
+                    // attributes `any`.
+                    NodeKind::Component(_) if path.iter().any(|s| matches!(s, Step::Attr(_))) => {
+                        return Some(ConfigType::Any)
+                    }
                     _ => return None,
                 };
                 type_at(base, path)
@@ -1977,6 +1994,26 @@ impl<'p> Emitter<'p> {
                     ConfigType::Map(element)
                 } else {
                     ConfigType::List(element)
+                })
+            }
+            // A projection of each element (`for k, v in var.m : k => v.items`).
+            Expr::For(for_expr) => {
+                let element = self.element_type(&for_expr.collection, depth)?;
+                let projected = match &for_expr.value {
+                    Expr::Access(base, path) if **base == Expr::Var(for_expr.value_var.clone()) => {
+                        type_at(element, path)?
+                    }
+                    _ => return None,
+                };
+                let projected = if for_expr.grouping {
+                    ConfigType::List(Box::new(projected))
+                } else {
+                    projected
+                };
+                Some(if for_expr.key.is_some() {
+                    ConfigType::Map(Box::new(projected))
+                } else {
+                    ConfigType::List(Box::new(projected))
                 })
             }
             Expr::Call { name, args } => match name.as_str() {

@@ -862,6 +862,30 @@ impl<'f> ModuleLowering<'f, '_> {
                     format!("`{tf_type}` has no Pulumi equivalent: {reason}"),
                     block.labels.first().and_then(|l| l.span()),
                 );
+                // No token to construct: a placeholder that fails with the reason where it is
+                // used, rather than a reference to a class the SDK lacks.
+                let address = match kind {
+                    TypeKind::Resource => format!("{tf_type}.{name}"),
+                    TypeKind::DataSource => format!("{data_prefix}.{tf_type}.{name}"),
+                };
+                let suffix = resolved.token.rsplit(':').next().unwrap_or("Value");
+                self.add(
+                    block.span(),
+                    address,
+                    &camel_case(name),
+                    suffix,
+                    NodeKind::Local(Expr::Unsupported(format!(
+                        "{tf_type} has no Pulumi equivalent: {reason}"
+                    ))),
+                    DeclKind::Local,
+                    Pending::Placeholder,
+                    None,
+                    file,
+                    comments,
+                    span,
+                    reporter,
+                );
+                return;
             } else if let Some(note) = resolved.note {
                 reporter.report(
                     Severity::Warning,
@@ -1159,6 +1183,26 @@ fn spread_manifest(resource: &mut Resource, block: &Block, lowering: &mut ExprLo
     let manifest = resource.properties.remove(index);
     match manifest.value {
         Expr::Object(entries) if entries.iter().all(|(k, _)| matches!(k, ObjectKey::Name(_))) => {
+            let missing: Vec<&str> = ["apiVersion", "kind"]
+                .into_iter()
+                .filter(|field| {
+                    !entries
+                        .iter()
+                        .any(|(k, _)| *k == ObjectKey::Name(field.to_string()))
+                })
+                .collect();
+            if !missing.is_empty() {
+                // The provider cannot tell which API the object belongs to; neither can Pulumi.
+                lowering.reporter.report(
+                    Severity::Error,
+                    "invalid-manifest",
+                    format!(
+                        "this manifest has no `{}`: Kubernetes needs it to know the object's type",
+                        missing.join("` or `")
+                    ),
+                    block.body.get_attribute("manifest").and_then(|a| a.span()),
+                );
+            }
             let spread = entries.into_iter().filter_map(|(key, value)| match key {
                 ObjectKey::Name(name) => Some(super::Property {
                     name,

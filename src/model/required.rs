@@ -22,24 +22,70 @@ pub(super) fn mark_argument(value: Expr, name: &str, field: Option<&FieldMapping
     let Some(field) = field else {
         return value;
     };
-    let value = match value {
-        Expr::Object(entries) if matches!(field.value_type, Some(ValueType::Map(_))) => {
-            Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)])
-        }
-        Expr::List(items) if matches!(field.value_type, Some(ValueType::List(_))) => {
-            let items = items.into_iter().enumerate();
-            Expr::List(
-                items
-                    .map(|(i, item)| mark(item, &format!("{name}[{i}]")))
-                    .collect(),
-            )
-        }
-        other => other,
+    let value = match field.value_type {
+        Some(ValueType::Map(_)) => mark_elements(value, name, true),
+        Some(ValueType::List(_)) => mark_elements(value, name, false),
+        _ => value,
     };
     if field.required {
         mark(value, name)
     } else {
         value
+    }
+}
+
+/// The literals a map or list argument's value is made of, marked per element: the value itself,
+/// the branches of a conditional, the maps of a `merge` and the lists of a `concat` (their
+/// elements are the argument's elements).
+fn mark_elements(value: Expr, name: &str, map: bool) -> Expr {
+    mark_elements_from(value, name, map, Some(0))
+}
+
+/// [`mark_elements`] for a list whose first element is at `offset` in the argument, where known
+/// (after a `concat` operand that is no literal it is not: elements are then named by the argument).
+fn mark_elements_from(value: Expr, name: &str, map: bool, offset: Option<usize>) -> Expr {
+    match value {
+        Expr::Object(entries) if map => {
+            Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)])
+        }
+        Expr::List(items) if !map => Expr::List(
+            items
+                .into_iter()
+                .enumerate()
+                .map(|(i, item)| {
+                    let element = match offset {
+                        Some(offset) => format!("{name}[{}]", offset + i),
+                        None => name.to_string(),
+                    };
+                    mark(item, &element)
+                })
+                .collect(),
+        ),
+        Expr::Conditional(cond, then, otherwise) => Expr::Conditional(
+            cond,
+            Box::new(mark_elements_from(*then, name, map, offset)),
+            Box::new(mark_elements_from(*otherwise, name, map, offset)),
+        ),
+        Expr::Call {
+            name: function,
+            args,
+        } if function == if map { "merge" } else { "concat" } => {
+            let mut next = offset;
+            let mut marked = Vec::with_capacity(args.len());
+            for arg in args {
+                let at = next;
+                next = match &arg {
+                    Expr::List(items) => next.map(|n| n + items.len()),
+                    _ => None,
+                };
+                marked.push(mark_elements_from(arg, name, map, at));
+            }
+            Expr::Call {
+                args: marked,
+                name: function,
+            }
+        }
+        other => other,
     }
 }
 
@@ -251,6 +297,72 @@ mod tests {
                     ),
                 ]),
             ]
+        );
+    }
+
+    #[test]
+    fn literals_in_conditionals_concat_and_merge_are_marked_per_element() {
+        let list = FieldMapping {
+            value_type: Some(ValueType::List(crate::mapping::ScalarType::String)),
+            ..Default::default()
+        };
+        let map = FieldMapping {
+            value_type: Some(ValueType::Map(crate::mapping::ScalarType::String)),
+            ..Default::default()
+        };
+        let required = |e: Expr, name: &str| {
+            Expr::Intrinsic(Intrinsic::Required, vec![e, Expr::String(name.into())])
+        };
+        let call = |name: &str, args: Vec<Expr>| Expr::Call {
+            name: name.into(),
+            args,
+        };
+        let chosen = Expr::Conditional(
+            Box::new(Expr::Bool(true)),
+            Box::new(whole(1)),
+            Box::new(Expr::List(vec![whole(0)])),
+        );
+        let joined = call(
+            "concat",
+            vec![
+                Expr::List(vec![Expr::String("a".into())]),
+                Expr::List(vec![whole(0)]),
+                whole(1),
+                Expr::List(vec![whole(0)]),
+            ],
+        );
+        let entries = vec![(crate::model::ObjectKey::Name("k".into()), whole(0))];
+        let merged = call("merge", vec![whole(1), Expr::Object(entries.clone())]);
+        assert_eq!(
+            mark_argument(chosen, "ids", Some(&list)),
+            Expr::Conditional(
+                Box::new(Expr::Bool(true)),
+                Box::new(whole(1)),
+                Box::new(Expr::List(vec![required(whole(0), "ids[0]")])),
+            )
+        );
+        // After an operand of unknown length the position is not known.
+        assert_eq!(
+            mark_argument(joined, "ids", Some(&list)),
+            call(
+                "concat",
+                vec![
+                    Expr::List(vec![Expr::String("a".into())]),
+                    Expr::List(vec![required(whole(0), "ids[1]")]),
+                    whole(1),
+                    Expr::List(vec![required(whole(0), "ids")]),
+                ],
+            )
+        );
+        assert_eq!(
+            mark_argument(merged, "tags", Some(&map)),
+            call(
+                "merge",
+                vec![
+                    whole(1),
+                    Expr::Intrinsic(Intrinsic::DefinedEntries, vec![Expr::Object(entries)]),
+                ],
+            )
         );
     }
 }

@@ -3,6 +3,8 @@
 //! Values that come from resources and invokes are `Output`s: templates over them become
 //! `pulumi.interpolate`, and operations on them are lifted with `apply` / `pulumi.all`.
 
+mod attribute_defaults;
+
 use super::output_lists;
 use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity};
@@ -473,6 +475,8 @@ struct Emitter<'p> {
     bound_vars: Vec<String>,
     /// The static types of the `for` value variables around the code being written, by source name.
     var_types: Vec<(String, Option<ConfigType>)>,
+    /// Writing a variable's value as given, before its attribute defaults are filled in.
+    reading_given_value: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -525,6 +529,7 @@ impl<'p> Emitter<'p> {
             used_classes: BTreeSet::new(),
             bound_vars: Vec::new(),
             var_types: Vec::new(),
+            reading_given_value: false,
         }
     }
 
@@ -534,6 +539,7 @@ impl<'p> Emitter<'p> {
         }
         let name = &node.name;
         match &node.kind {
+            NodeKind::Config(config) if self.config_with_attribute_defaults(node, config, out) => {}
             NodeKind::Config(config) => {
                 let value = match &self.mode {
                     Mode::Program => self.config(config),
@@ -1219,8 +1225,8 @@ impl<'p> Emitter<'p> {
             let next = match (step, ty) {
                 (Step::Index(_), ConfigType::List(inner)) => *inner,
                 (Step::Attr(name), ConfigType::Object(fields)) => {
-                    match fields.into_iter().find(|(field, _)| field == name) {
-                        Some((_, field_ty)) => field_ty,
+                    match fields.into_iter().find(|field| field.name == *name) {
+                        Some(field) => field.ty,
                         None => break,
                     }
                 }
@@ -2648,7 +2654,7 @@ fn type_at(ty: ConfigType, path: &[Step]) -> Option<ConfigType> {
             (_, ConfigType::Any) => return Some(ConfigType::Any),
             (Step::Index(_), ConfigType::List(inner)) | (_, ConfigType::Map(inner)) => *inner,
             (Step::Attr(name), ConfigType::Object(fields)) => {
-                fields.into_iter().find(|(field, _)| field == name)?.1
+                fields.into_iter().find(|field| field.name == *name)?.ty
             }
             _ => return None,
         };
@@ -2802,7 +2808,10 @@ fn ts_type(ty: &ConfigType) -> String {
         ConfigType::Object(fields) => {
             let fields: Vec<String> = fields
                 .iter()
-                .map(|(k, t)| format!("{}: {}", property_key(k), ts_type(t)))
+                .map(|f| {
+                    let optional = if f.optional { "?" } else { "" };
+                    format!("{}{optional}: {}", property_key(&f.name), ts_type(&f.ty))
+                })
                 .collect();
             format!("{{{}}}", fields.join("; "))
         }
@@ -2818,7 +2827,11 @@ fn input_ts_type(ty: &ConfigType) -> String {
         ConfigType::Object(fields) => {
             let fields: Vec<String> = fields
                 .iter()
-                .map(|(k, t)| format!("{}: pulumi.Input<{}>", property_key(k), input_ts_type(t)))
+                .map(|f| {
+                    let optional = if f.optional { "?" } else { "" };
+                    let key = property_key(&f.name);
+                    format!("{key}{optional}: pulumi.Input<{}>", input_ts_type(&f.ty))
+                })
                 .collect();
             format!("{{{}}}", fields.join("; "))
         }

@@ -10,8 +10,8 @@
 //! unknown value is never converted.
 
 use super::{
-    BinaryOp, ConfigType, Conversion, Expr, ForExpr, Intrinsic, Node, NodeId, NodeKind, ObjectKey,
-    Range, RangeField, Step, UnaryOp,
+    BinaryOp, ConfigType, Conversion, Expr, ForExpr, Intrinsic, Node, NodeId, NodeKind,
+    ObjectField, ObjectKey, Range, RangeField, Step, UnaryOp,
 };
 use crate::mapping::{property_name, FieldMapping, ScalarType, ValueType};
 use std::collections::HashMap;
@@ -276,7 +276,7 @@ impl<'n> Types<'n> {
             ConfigType::Map(inner) => (ConfigType::String, (**inner).clone()),
             ConfigType::Object(fields) => (
                 ConfigType::String,
-                common(fields.iter().map(|(_, t)| t.clone())),
+                common(fields.iter().map(|f| f.ty.clone())),
             ),
             _ => (ConfigType::Any, ConfigType::Any),
         }
@@ -302,7 +302,10 @@ impl<'n> Types<'n> {
                     let ObjectKey::Name(name) = key else {
                         return ConfigType::Any;
                     };
-                    fields.push((name.clone(), self.infer(value, scope, next)));
+                    fields.push(ObjectField::required(
+                        name.clone(),
+                        self.infer(value, scope, next),
+                    ));
                 }
                 ConfigType::Object(fields)
             }
@@ -486,12 +489,12 @@ impl<'n> Types<'n> {
                 | (Step::Attr(_), ConfigType::Map(inner)) => *inner,
                 (Step::Attr(name), ConfigType::Object(fields)) => fields
                     .into_iter()
-                    .find(|(field, _)| field == name)
-                    .map_or(ConfigType::Any, |(_, t)| t),
+                    .find(|f| f.name == *name)
+                    .map_or(ConfigType::Any, |f| f.ty),
                 (Step::Index(Expr::String(name)), ConfigType::Object(fields)) => fields
                     .into_iter()
-                    .find(|(field, _)| field == name)
-                    .map_or(ConfigType::Any, |(_, t)| t),
+                    .find(|f| f.name == *name)
+                    .map_or(ConfigType::Any, |f| f.ty),
                 _ => return ConfigType::Any,
             };
         }

@@ -1275,45 +1275,6 @@ pub(super) fn range_kind(block: &Block) -> Option<RangeKind> {
     }
 }
 
-pub(super) fn config_type(expr: &Expression) -> ConfigType {
-    match expr {
-        Expression::Variable(v) => match v.as_str() {
-            "string" => ConfigType::String,
-            "number" => ConfigType::Number,
-            "bool" => ConfigType::Bool,
-            _ => ConfigType::Any,
-        },
-        Expression::FuncCall(call) => {
-            let first = call.args.iter().next();
-            let inner = || first.map_or(ConfigType::Any, config_type);
-            match call.name.name.as_str() {
-                "list" | "set" | "tuple" => ConfigType::List(Box::new(inner())),
-                "map" => ConfigType::Map(Box::new(inner())),
-                "optional" => inner(),
-                "object" => match first {
-                    Some(Expression::Object(object)) => ConfigType::Object(
-                        object
-                            .iter()
-                            .filter_map(|(k, v)| {
-                                let key = match k {
-                                    hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                                    hcl_edit::expr::ObjectKey::Expression(e) => {
-                                        e.as_str()?.to_string()
-                                    }
-                                };
-                                Some((key, config_type(v.expr())))
-                            })
-                            .collect(),
-                    ),
-                    _ => ConfigType::Any,
-                },
-                _ => ConfigType::Any,
-            }
-        }
-        _ => ConfigType::Any,
-    }
-}
-
 /// Comment text from a decor prefix: `#`, `//` and `/* */` markers removed, blank lines dropped.
 pub(super) fn comment_lines(prefix: Option<&str>) -> Vec<String> {
     let Some(prefix) = prefix else {

@@ -3,7 +3,7 @@
 //! generated program does the same where it reads the value, so every later use sees them (and a
 //! left-out attribute reads as `None` rather than raising `KeyError`).
 
-use super::{string_literal, Emitter};
+use super::{string_literal, Emitter, INDENT};
 use crate::model::{fill_attribute_defaults, ConfigType, ConfigVar, Expr};
 use std::fmt::Write;
 
@@ -23,7 +23,7 @@ impl Emitter<'_> {
             config.secret || (self.component.is_some() && self.input_is_output(&config.key));
         let may_be_none = matches!(config.default, Some(Expr::Null));
         let target = if is_output { "value" } else { name };
-        let mut filled = self.attribute_defaults(target, &ty, 0);
+        let mut filled = self.attribute_defaults(target, &ty, 0, 0);
         if may_be_none {
             filled = format!("None if {target} is None else {filled}");
         }
@@ -35,8 +35,15 @@ impl Emitter<'_> {
     }
 
     /// `value` (a name or a subscript, read more than once) with the optional attributes of `ty`
-    /// filled in, recursively through lists, maps and object attributes.
-    fn attribute_defaults(&mut self, value: &str, ty: &ConfigType, depth: usize) -> String {
+    /// filled in, recursively through lists, maps and object attributes. `level`: the indentation
+    /// of the line it starts on.
+    fn attribute_defaults(
+        &mut self,
+        value: &str,
+        ty: &ConfigType,
+        depth: usize,
+        level: usize,
+    ) -> String {
         if !ty.has_attribute_defaults(true) {
             return value.to_string();
         }
@@ -45,10 +52,12 @@ impl Emitter<'_> {
         } else {
             format!("item{}", depth + 1)
         };
+        let inner_indent = INDENT.repeat(level + 1);
+        let indent = INDENT.repeat(level);
         match ty {
             ConfigType::List(inner) => {
-                let filled = self.attribute_defaults(&item, inner, depth + 1);
-                format!("[{filled} for {item} in {value}]")
+                let filled = self.attribute_defaults(&item, inner, depth + 1, level + 1);
+                format!("[\n{inner_indent}{filled}\n{inner_indent}for {item} in {value}\n{indent}]")
             }
             ConfigType::Map(inner) => {
                 let key = if depth == 0 {
@@ -56,8 +65,10 @@ impl Emitter<'_> {
                 } else {
                     format!("key{}", depth + 1)
                 };
-                let filled = self.attribute_defaults(&item, inner, depth + 1);
-                format!("{{{key}: {filled} for {key}, {item} in {value}.items()}}")
+                let filled = self.attribute_defaults(&item, inner, depth + 1, level + 1);
+                format!(
+                    "{{\n{inner_indent}{key}: {filled}\n{inner_indent}for {key}, {item} in {value}.items()\n{indent}}}"
+                )
             }
             ConfigType::Object(fields) => {
                 let mut parts = vec![format!("**{value}")];
@@ -73,20 +84,28 @@ impl Emitter<'_> {
                         Some(default) => {
                             // A constant default carries its own attribute defaults.
                             let default = fill_attribute_defaults(default, &field.ty, true);
-                            let default = self.expr(&default, 1);
-                            let given = self.attribute_defaults(&given, &field.ty, depth + 1);
+                            let default = self.expr(&default, level + 1);
+                            let given =
+                                self.attribute_defaults(&given, &field.ty, depth + 1, level + 1);
                             format!("{default} if {get} is None else {given}")
                         }
                         None if !nested => get,
                         None if field.optional => {
-                            let given = self.attribute_defaults(&given, &field.ty, depth + 1);
+                            let given =
+                                self.attribute_defaults(&given, &field.ty, depth + 1, level + 1);
                             format!("None if {get} is None else {given}")
                         }
-                        None => self.attribute_defaults(&given, &field.ty, depth + 1),
+                        None => self.attribute_defaults(&given, &field.ty, depth + 1, level + 1),
                     };
                     parts.push(format!("{key}: {filled}"));
                 }
-                format!("{{{}}}", parts.join(", "))
+                let mut out = String::from("{\n");
+                for part in parts {
+                    let _ = writeln!(out, "{inner_indent}{part},");
+                }
+                out.push_str(&indent);
+                out.push('}');
+                out
             }
             _ => value.to_string(),
         }

@@ -2,7 +2,7 @@
 //! variable's value enters the module; the generated program does the same where it reads the
 //! value, so every later use sees them.
 
-use super::{is_identifier, string_literal, Emitter, Mode};
+use super::{is_identifier, string_literal, Emitter, Mode, INDENT};
 use crate::model::{fill_attribute_defaults, ConfigType, ConfigVar, Expr, Node};
 use std::fmt::Write;
 
@@ -32,12 +32,12 @@ impl Emitter<'_> {
             Mode::Program => config.secret,
             Mode::Component { .. } => !self.plain_inputs.contains(&config.key),
         };
-        let filled = self.attribute_defaults("value", &ty, 0);
+        let filled = self.attribute_defaults("value", &ty, 0, 0);
         let value = match (is_output, may_be_undefined) {
-            (false, false) => self.attribute_defaults(&given, &ty, 0),
+            (false, false) => self.attribute_defaults(&given, &ty, 0, 0),
             (false, true) => format!(
                 "{given} === undefined ? {given} : {}",
-                self.attribute_defaults(&given, &ty, 0)
+                self.attribute_defaults(&given, &ty, 0, 0)
             ),
             // Kept `undefined` rather than an `Output` of it, as the value as given was.
             (true, true) => format!(
@@ -72,8 +72,14 @@ impl Emitter<'_> {
 
     /// `value` (a name or a property path, read more than once) with the attribute defaults of
     /// `ty` filled in: `x ?? default` for an attribute left out or null, recursively through
-    /// lists, maps and object attributes.
-    fn attribute_defaults(&mut self, value: &str, ty: &ConfigType, depth: usize) -> String {
+    /// lists, maps and object attributes. `level`: the indentation of the line it starts on.
+    fn attribute_defaults(
+        &mut self,
+        value: &str,
+        ty: &ConfigType,
+        depth: usize,
+        level: usize,
+    ) -> String {
         if !ty.has_attribute_defaults(false) {
             return value.to_string();
         }
@@ -84,11 +90,11 @@ impl Emitter<'_> {
         };
         match ty {
             ConfigType::List(inner) => {
-                let filled = self.attribute_defaults(&item, inner, depth + 1);
+                let filled = self.attribute_defaults(&item, inner, depth + 1, level);
                 format!("{value}.map(({item}) => {})", parenthesised_object(&filled))
             }
             ConfigType::Map(inner) => {
-                let filled = self.attribute_defaults(&item, inner, depth + 1);
+                let filled = self.attribute_defaults(&item, inner, depth + 1, level);
                 format!("Object.fromEntries(Object.entries({value}).map(([key, {item}]) => [key, {filled}]))")
             }
             ConfigType::Object(fields) => {
@@ -106,24 +112,33 @@ impl Emitter<'_> {
                     let key = super::property_key(&field.name);
                     let filled = match &field.default {
                         Some(default) if !nested => {
-                            format!("{access} ?? {}", self.expr(default, 0))
+                            format!("{access} ?? {}", self.expr(default, level + 1))
                         }
                         // A constant default carries its own attribute defaults.
                         Some(default) => {
                             let default = fill_attribute_defaults(default, &field.ty, false);
-                            let default = self.expr(&default, 0);
-                            let given = self.attribute_defaults(&access, &field.ty, depth + 1);
+                            let default = self.expr(&default, level + 1);
+                            let given =
+                                self.attribute_defaults(&access, &field.ty, depth + 1, level + 1);
                             format!("{access} == null ? {default} : {given}")
                         }
                         None if field.optional => {
-                            let given = self.attribute_defaults(&access, &field.ty, depth + 1);
+                            let given =
+                                self.attribute_defaults(&access, &field.ty, depth + 1, level + 1);
                             format!("{access} == null ? {access} : {given}")
                         }
-                        None => self.attribute_defaults(&access, &field.ty, depth + 1),
+                        None => self.attribute_defaults(&access, &field.ty, depth + 1, level + 1),
                     };
                     parts.push(format!("{key}: {filled}"));
                 }
-                format!("{{{}}}", parts.join(", "))
+                let inner = INDENT.repeat(level + 1);
+                let mut out = String::from("{\n");
+                for part in parts {
+                    let _ = writeln!(out, "{inner}{part},");
+                }
+                out.push_str(&INDENT.repeat(level));
+                out.push('}');
+                out
             }
             _ => value.to_string(),
         }

@@ -87,6 +87,25 @@ pub(super) fn resolve_conversions(nodes: &mut [Node], fields: &NodeFields) {
     }
 }
 
+/// Per node (by id), the values of its `Required` marks that read an object attribute declared
+/// `optional` without a default, which is null where a caller leaves it out: those marks stay
+/// (see [`super::required::settle`], which judges values by their form alone).
+pub(super) fn optional_attribute_reads(nodes: &[Node]) -> Vec<Vec<Expr>> {
+    let types = Types::new(nodes);
+    nodes
+        .iter()
+        .map(|node| {
+            let mut kind = node.kind.clone();
+            let mut scope = Scope::for_node(&types, &kind);
+            let mut found = Vec::new();
+            for_each_expr_mut(&mut kind, &mut |expr| {
+                types.optional_reads_in(expr, &mut scope, 0, &mut found)
+            });
+            found
+        })
+        .collect()
+}
+
 /// Wraps `value` in the conversion to `to` where its type in `nodes` is known to differ (a module
 /// argument given to a typed component input).
 /// Resource attributes are not typed here: the module's mapping is not at hand any more.
@@ -267,6 +286,80 @@ impl<'n> Types<'n> {
         }
         scope.vars.push((for_expr.value_var.clone(), value));
         pushed
+    }
+
+    /// Collects into `found` the values of the `Required` marks in `expr` that read an optional
+    /// attribute without a default.
+    fn optional_reads_in(
+        &self,
+        expr: &mut Expr,
+        scope: &mut Scope,
+        depth: usize,
+        found: &mut Vec<Expr>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match expr {
+            Expr::For(for_expr) => {
+                self.optional_reads_in(&mut for_expr.collection, scope, depth + 1, found);
+                let pushed = self.bind_for(for_expr, scope, depth);
+                let ForExpr {
+                    key,
+                    value,
+                    condition,
+                    ..
+                } = &mut **for_expr;
+                for e in key
+                    .iter_mut()
+                    .chain(Some(value))
+                    .chain(condition.iter_mut())
+                {
+                    self.optional_reads_in(e, scope, depth + 1, found);
+                }
+                scope.vars.truncate(scope.vars.len().saturating_sub(pushed));
+            }
+            other => {
+                if let Expr::Intrinsic(Intrinsic::Required, args) = &*other {
+                    if let Some(value) = args.first() {
+                        if self.reads_optional_attribute(value, scope, depth + 1) {
+                            found.push(value.clone());
+                        }
+                    }
+                }
+                other.children_mut(&mut |child| {
+                    self.optional_reads_in(child, scope, depth + 1, found)
+                });
+            }
+        }
+    }
+
+    /// Whether `expr` reads an object attribute declared `optional` without a default.
+    fn reads_optional_attribute(&self, expr: &Expr, scope: &mut Scope, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match expr {
+            Expr::Conditional(_, a, b) => {
+                self.reads_optional_attribute(a, scope, depth + 1)
+                    || self.reads_optional_attribute(b, scope, depth + 1)
+            }
+            Expr::Ref { node, path } if !path.is_empty() => {
+                match self.nodes.get(*node).map(|n| &n.kind) {
+                    Some(NodeKind::Config(config)) => {
+                        through_optional_attribute(config.effective_type(), path)
+                    }
+                    Some(NodeKind::Local(_)) => {
+                        through_optional_attribute(self.node_type(*node, depth + 1), path)
+                    }
+                    _ => false,
+                }
+            }
+            Expr::Access(base, path) => {
+                through_optional_attribute(self.infer(base, scope, depth + 1), path)
+            }
+            _ => false,
+        }
     }
 
     /// The key and element types of iterating a collection (`for`, `for_each`).
@@ -539,6 +632,26 @@ impl<'n> Types<'n> {
             _ => false,
         }
     }
+}
+
+/// Whether `path` takes an attribute declared `optional` without a default on the way.
+fn through_optional_attribute(ty: ConfigType, path: &[Step]) -> bool {
+    let mut ty = ty;
+    for step in path {
+        ty = match (step, ty) {
+            (Step::Index(_), ConfigType::List(inner) | ConfigType::Map(inner))
+            | (Step::Attr(_), ConfigType::Map(inner)) => *inner,
+            (Step::Attr(name) | Step::Index(Expr::String(name)), ConfigType::Object(fields)) => {
+                match fields.into_iter().find(|f| f.name == *name) {
+                    Some(field) if field.optional && field.default.is_none() => return true,
+                    Some(field) => field.ty,
+                    None => return false,
+                }
+            }
+            _ => return false,
+        };
+    }
+    false
 }
 
 /// Whether `path` takes an attribute of an object type on the way (which may be `optional`).

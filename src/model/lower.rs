@@ -364,7 +364,8 @@ pub fn lower_program(
         .filter_map(|d| d.fields().map(|f| (d.id, f)))
         .collect();
     super::infer::resolve_conversions(&mut nodes, &node_fields);
-    super::required::settle(&mut nodes);
+    let optional_reads = super::infer::optional_attribute_reads(&nodes);
+    super::required::settle(&mut nodes, &optional_reads);
     let (nodes, order_diagnostics) = super::order::dependency_order(nodes);
     diagnostics.extend(order_diagnostics);
     (

@@ -432,6 +432,15 @@ impl<'n> Types<'n> {
                 match (&**then, &**otherwise) {
                     // A null branch takes the other branch's type.
                     (Expr::Null, other) | (other, Expr::Null) => self.infer(other, scope, next),
+                    // `cond ? [x] : []`: an empty list takes the other branch's list type.
+                    (Expr::List(items), other) | (other, Expr::List(items)) if items.is_empty() => {
+                        match self.infer(other, scope, next) {
+                            list @ ConfigType::List(_) => list,
+                            other => unify(
+                                [ConfigType::List(Box::new(ConfigType::Any)), other].into_iter(),
+                            ),
+                        }
+                    }
                     (a, b) => {
                         let a = self.infer(a, scope, next);
                         let b = self.infer(b, scope, next);

@@ -60,8 +60,7 @@ fn config_type(expr: &Expression, lowering: &mut ExprLowering) -> ConfigType {
             _ => ConfigType::Any,
         },
         Expression::FuncCall(call) => {
-            let mut args = call.args.iter();
-            let first = args.next();
+            let first = call.args.iter().next();
             let inner = first.map_or(ConfigType::Any, |e| config_type(e, lowering));
             match call.name.name.as_str() {
                 "list" | "set" | "tuple" => ConfigType::List(Box::new(inner)),

@@ -793,7 +793,8 @@ pub fn type_string(ty: &ConfigType) -> String {
         ConfigType::Object(fields) => {
             let mut fields: Vec<String> = fields
                 .iter()
-                .map(|(k, t)| format!("{k}={}", type_string(t)))
+                // PCL has no optional attributes; callers' values are checked by the program.
+                .map(|f| format!("{}={}", f.name, type_string(&f.ty)))
                 .collect();
             fields.sort();
             format!("object({{{}}})", fields.join(", "))

@@ -6,6 +6,8 @@
 //! `apply` / `pulumi.Output.all`. Terraform functions map to plain Python where Python has them, else to
 //! the `pulumi_std` package.
 
+mod attribute_defaults;
+
 use super::output_lists;
 use super::pcl::std_inputs;
 use super::split_token;
@@ -792,7 +794,10 @@ impl<'p> Emitter<'p> {
         }
         let name = self.node_name(id);
         match &node.kind {
-            NodeKind::Config(config) => self.config(&name, config, out),
+            NodeKind::Config(config) => {
+                self.config(&name, config, out);
+                self.fill_attribute_defaults(&name, config, out);
+            }
             NodeKind::Local(value) => {
                 let _ = writeln!(out, "{name} = {}", strip_parens(&self.expr(value, 0)));
             }

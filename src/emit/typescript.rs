@@ -3,6 +3,8 @@
 //! Values that come from resources and invokes are `Output`s: templates over them become
 //! `pulumi.interpolate`, and operations on them are lifted with `apply` / `pulumi.all`.
 
+mod attribute_defaults;
+
 use super::output_lists;
 use super::split_token;
 use crate::diagnostics::{Diagnostic, Severity};
@@ -541,6 +543,8 @@ struct Emitter<'p> {
     /// may be undefined (an optional resource attribute) is iterated with `?.`, whose `undefined`
     /// moves `tryValues` on as Terraform's error on a null collection moves `try` on.
     try_alternative_for: bool,
+    /// Writing a variable's value as given, before its attribute defaults are filled in.
+    reading_given_value: bool,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -594,6 +598,7 @@ impl<'p> Emitter<'p> {
             bound_vars: Vec::new(),
             var_types: Vec::new(),
             try_alternative_for: false,
+            reading_given_value: false,
         }
     }
 
@@ -603,6 +608,7 @@ impl<'p> Emitter<'p> {
         }
         let name = &node.name;
         match &node.kind {
+            NodeKind::Config(config) if self.config_with_attribute_defaults(node, config, out) => {}
             NodeKind::Config(config) => {
                 let value = match &self.mode {
                     Mode::Program => self.config(config),
@@ -1370,8 +1376,8 @@ impl<'p> Emitter<'p> {
             let next = match (step, ty) {
                 (Step::Index(_), ConfigType::List(inner)) => *inner,
                 (Step::Attr(name), ConfigType::Object(fields)) => {
-                    match fields.into_iter().find(|(field, _)| field == name) {
-                        Some((_, field_ty)) => field_ty,
+                    match fields.into_iter().find(|field| field.name == *name) {
+                        Some(field) => field.ty,
                         None => break,
                     }
                 }
@@ -2859,7 +2865,7 @@ fn type_at(ty: ConfigType, path: &[Step]) -> Option<ConfigType> {
             (_, ConfigType::Any) => return Some(ConfigType::Any),
             (Step::Index(_), ConfigType::List(inner)) | (_, ConfigType::Map(inner)) => *inner,
             (Step::Attr(name), ConfigType::Object(fields)) => {
-                fields.into_iter().find(|(field, _)| field == name)?.1
+                fields.into_iter().find(|field| field.name == *name)?.ty
             }
             _ => return None,
         };
@@ -3013,7 +3019,10 @@ fn ts_type(ty: &ConfigType) -> String {
         ConfigType::Object(fields) => {
             let fields: Vec<String> = fields
                 .iter()
-                .map(|(k, t)| format!("{}: {}", property_key(k), ts_type(t)))
+                .map(|f| {
+                    let optional = if f.optional { "?" } else { "" };
+                    format!("{}{optional}: {}", property_key(&f.name), ts_type(&f.ty))
+                })
                 .collect();
             format!("{{{}}}", fields.join("; "))
         }
@@ -3029,7 +3038,11 @@ fn input_ts_type(ty: &ConfigType) -> String {
         ConfigType::Object(fields) => {
             let fields: Vec<String> = fields
                 .iter()
-                .map(|(k, t)| format!("{}: pulumi.Input<{}>", property_key(k), input_ts_type(t)))
+                .map(|f| {
+                    let optional = if f.optional { "?" } else { "" };
+                    let key = property_key(&f.name);
+                    format!("{key}{optional}: pulumi.Input<{}>", input_ts_type(&f.ty))
+                })
                 .collect();
             format!("{{{}}}", fields.join("; "))
         }

@@ -451,11 +451,11 @@ fn follow_argument(nodes: &[Node], value: &mut Expr, ty: &ConfigType, out: &mut 
         (Expr::Object(entries), ConfigType::Object(fields)) => {
             for (key, entry) in entries {
                 let field = match key {
-                    ObjectKey::Name(name) => fields.iter().find(|(f, _)| f == name),
+                    ObjectKey::Name(name) => fields.iter().find(|f| &f.name == name),
                     ObjectKey::Expr(_) => None,
                 };
-                if let Some((_, field_ty)) = field {
-                    follow_argument(nodes, entry, field_ty, out);
+                if let Some(field) = field {
+                    follow_argument(nodes, entry, &field.ty, out);
                 }
             }
         }

@@ -1,9 +1,9 @@
 //! `variable` blocks → stack configuration.
 
 use super::expr::ExprLowering;
-use super::lower::config_type;
-use super::{ConfigType, ConfigVar, Expr, ObjectKey};
+use super::{ConfigType, ConfigVar, Expr, ObjectField, ObjectKey};
 use crate::diagnostics::Severity;
+use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Structure};
 use hcl_edit::Span;
 
@@ -12,7 +12,7 @@ pub(super) fn lower_variable(config: &mut ConfigVar, block: &Block, lowering: &m
         match structure {
             Structure::Attribute(attr) => match attr.key.as_str() {
                 "type" => {
-                    config.ty = config_type(&attr.value);
+                    config.ty = config_type(&attr.value, lowering);
                     config.typed = true;
                 }
                 "default" => config.default = Some(lowering.lower(&attr.value)),
@@ -52,6 +52,77 @@ pub(super) fn lower_variable(config: &mut ConfigVar, block: &Block, lowering: &m
     }
 }
 
+/// A variable's type constraint; an object attribute's `optional(T, default)` keeps its default,
+/// converted to `T`.
+fn config_type(expr: &Expression, lowering: &mut ExprLowering) -> ConfigType {
+    match expr {
+        Expression::Variable(v) => match v.as_str() {
+            "string" => ConfigType::String,
+            "number" => ConfigType::Number,
+            "bool" => ConfigType::Bool,
+            _ => ConfigType::Any,
+        },
+        Expression::FuncCall(call) => {
+            let first = call.args.iter().next();
+            let inner = first.map_or(ConfigType::Any, |e| config_type(e, lowering));
+            match call.name.name.as_str() {
+                "list" | "set" | "tuple" => ConfigType::List(Box::new(inner)),
+                "map" => ConfigType::Map(Box::new(inner)),
+                // Outside an object attribute `optional` says nothing Terraform accepts.
+                "optional" => inner,
+                "object" => match first {
+                    Some(Expression::Object(object)) => ConfigType::Object(
+                        object
+                            .iter()
+                            .filter_map(|(k, v)| {
+                                let name = match k {
+                                    hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
+                                    hcl_edit::expr::ObjectKey::Expression(e) => {
+                                        e.as_str()?.to_string()
+                                    }
+                                };
+                                Some(object_field(name, v.expr(), lowering))
+                            })
+                            .collect(),
+                    ),
+                    _ => ConfigType::Any,
+                },
+                _ => ConfigType::Any,
+            }
+        }
+        _ => ConfigType::Any,
+    }
+}
+
+/// An object attribute: `optional(T)` and `optional(T, default)` mark it optional.
+fn object_field(name: String, expr: &Expression, lowering: &mut ExprLowering) -> ObjectField {
+    let Expression::FuncCall(call) = expr else {
+        return ObjectField::required(name, config_type(expr, lowering));
+    };
+    if call.name.name.as_str() != "optional" {
+        return ObjectField::required(name, config_type(expr, lowering));
+    }
+    let mut args = call.args.iter();
+    let ty = args
+        .next()
+        .map_or(ConfigType::Any, |e| config_type(e, lowering));
+    // A null default is no default: the attribute is null either way.
+    let default = args
+        .next()
+        .map(|e| lowering.lower(e))
+        .filter(|d| *d != Expr::Null)
+        .map(|mut default| {
+            convert_constant(&mut default, &ty);
+            default
+        });
+    ObjectField {
+        name,
+        ty,
+        optional: true,
+        default,
+    }
+}
+
 /// Terraform converts a default to the variable's type: `100` in a `map(string)` is `"100"`,
 /// `"true"` in a `bool` is `true`. Constants are converted here so every language sees values
 /// of the declared type; anything else is left as it is.
@@ -78,11 +149,11 @@ pub(super) fn convert_constant(value: &mut Expr, ty: &ConfigType) {
         (ConfigType::Object(fields), Expr::Object(entries)) => {
             for (key, item) in entries {
                 let field = match key {
-                    ObjectKey::Name(name) => fields.iter().find(|(f, _)| f == name),
+                    ObjectKey::Name(name) => fields.iter().find(|f| f.name == *name),
                     ObjectKey::Expr(_) => None,
                 };
-                if let Some((_, field_ty)) = field {
-                    convert_constant(item, field_ty);
+                if let Some(field) = field {
+                    convert_constant(item, &field.ty);
                 }
             }
         }

@@ -10,8 +10,8 @@
 //! unknown value is never converted.
 
 use super::{
-    BinaryOp, ConfigType, Conversion, Expr, ForExpr, Intrinsic, Node, NodeId, NodeKind, ObjectKey,
-    Range, RangeField, Step, UnaryOp,
+    BinaryOp, ConfigType, Conversion, Expr, ForExpr, Intrinsic, Node, NodeId, NodeKind,
+    ObjectField, ObjectKey, Range, RangeField, Step, UnaryOp,
 };
 use crate::mapping::{property_name, FieldMapping, ScalarType, ValueType};
 use std::collections::HashMap;
@@ -85,6 +85,25 @@ pub(super) fn resolve_conversions(nodes: &mut [Node], fields: &NodeFields) {
             node.kind = kind;
         }
     }
+}
+
+/// Per node (by id), the values of its `Required` marks that read an object attribute declared
+/// `optional` without a default, which is null where a caller leaves it out: those marks stay
+/// (see [`super::required::settle`], which judges values by their form alone).
+pub(super) fn optional_attribute_reads(nodes: &[Node]) -> Vec<Vec<Expr>> {
+    let types = Types::new(nodes);
+    nodes
+        .iter()
+        .map(|node| {
+            let mut kind = node.kind.clone();
+            let mut scope = Scope::for_node(&types, &kind);
+            let mut found = Vec::new();
+            for_each_expr_mut(&mut kind, &mut |expr| {
+                types.optional_reads_in(expr, &mut scope, 0, &mut found)
+            });
+            found
+        })
+        .collect()
 }
 
 /// Wraps `value` in the conversion to `to` where its type in `nodes` is known to differ (a module
@@ -270,6 +289,80 @@ impl<'n> Types<'n> {
         pushed
     }
 
+    /// Collects into `found` the values of the `Required` marks in `expr` that read an optional
+    /// attribute without a default.
+    fn optional_reads_in(
+        &self,
+        expr: &mut Expr,
+        scope: &mut Scope,
+        depth: usize,
+        found: &mut Vec<Expr>,
+    ) {
+        if depth > MAX_DEPTH {
+            return;
+        }
+        match expr {
+            Expr::For(for_expr) => {
+                self.optional_reads_in(&mut for_expr.collection, scope, depth + 1, found);
+                let pushed = self.bind_for(for_expr, scope, depth);
+                let ForExpr {
+                    key,
+                    value,
+                    condition,
+                    ..
+                } = &mut **for_expr;
+                for e in key
+                    .iter_mut()
+                    .chain(Some(value))
+                    .chain(condition.iter_mut())
+                {
+                    self.optional_reads_in(e, scope, depth + 1, found);
+                }
+                scope.vars.truncate(scope.vars.len().saturating_sub(pushed));
+            }
+            other => {
+                if let Expr::Intrinsic(Intrinsic::Required, args) = &*other {
+                    if let Some(value) = args.first() {
+                        if self.reads_optional_attribute(value, scope, depth + 1) {
+                            found.push(value.clone());
+                        }
+                    }
+                }
+                other.children_mut(&mut |child| {
+                    self.optional_reads_in(child, scope, depth + 1, found)
+                });
+            }
+        }
+    }
+
+    /// Whether `expr` reads an object attribute declared `optional` without a default.
+    fn reads_optional_attribute(&self, expr: &Expr, scope: &mut Scope, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return false;
+        }
+        match expr {
+            Expr::Conditional(_, a, b) => {
+                self.reads_optional_attribute(a, scope, depth + 1)
+                    || self.reads_optional_attribute(b, scope, depth + 1)
+            }
+            Expr::Ref { node, path } if !path.is_empty() => {
+                match self.nodes.get(*node).map(|n| &n.kind) {
+                    Some(NodeKind::Config(config)) => {
+                        through_optional_attribute(config.effective_type(), path)
+                    }
+                    Some(NodeKind::Local(_)) => {
+                        through_optional_attribute(self.node_type(*node, depth + 1), path)
+                    }
+                    _ => false,
+                }
+            }
+            Expr::Access(base, path) => {
+                through_optional_attribute(self.infer(base, scope, depth + 1), path)
+            }
+            _ => false,
+        }
+    }
+
     /// The key and element types of iterating a collection (`for`, `for_each`).
     fn elements(&self, collection: &ConfigType) -> (ConfigType, ConfigType) {
         match collection {
@@ -277,7 +370,7 @@ impl<'n> Types<'n> {
             ConfigType::Map(inner) => (ConfigType::String, (**inner).clone()),
             ConfigType::Object(fields) => (
                 ConfigType::String,
-                common(fields.iter().map(|(_, t)| t.clone())),
+                common(fields.iter().map(|f| f.ty.clone())),
             ),
             _ => (ConfigType::Any, ConfigType::Any),
         }
@@ -303,7 +396,10 @@ impl<'n> Types<'n> {
                     let ObjectKey::Name(name) = key else {
                         return ConfigType::Any;
                     };
-                    fields.push((name.clone(), self.infer(value, scope, next)));
+                    fields.push(ObjectField::required(
+                        name.clone(),
+                        self.infer(value, scope, next),
+                    ));
                 }
                 ConfigType::Object(fields)
             }
@@ -337,6 +433,15 @@ impl<'n> Types<'n> {
                 match (&**then, &**otherwise) {
                     // A null branch takes the other branch's type.
                     (Expr::Null, other) | (other, Expr::Null) => self.infer(other, scope, next),
+                    // `cond ? [x] : []`: an empty list takes the other branch's list type.
+                    (Expr::List(items), other) | (other, Expr::List(items)) if items.is_empty() => {
+                        match self.infer(other, scope, next) {
+                            list @ ConfigType::List(_) => list,
+                            other => unify(
+                                [ConfigType::List(Box::new(ConfigType::Any)), other].into_iter(),
+                            ),
+                        }
+                    }
                     (a, b) => {
                         let a = self.infer(a, scope, next);
                         let b = self.infer(b, scope, next);
@@ -495,12 +600,12 @@ impl<'n> Types<'n> {
                 | (Step::Attr(_), ConfigType::Map(inner)) => *inner,
                 (Step::Attr(name), ConfigType::Object(fields)) => fields
                     .into_iter()
-                    .find(|(field, _)| field == name)
-                    .map_or(ConfigType::Any, |(_, t)| t),
+                    .find(|f| f.name == *name)
+                    .map_or(ConfigType::Any, |f| f.ty),
                 (Step::Index(Expr::String(name)), ConfigType::Object(fields)) => fields
                     .into_iter()
-                    .find(|(field, _)| field == name)
-                    .map_or(ConfigType::Any, |(_, t)| t),
+                    .find(|f| f.name == *name)
+                    .map_or(ConfigType::Any, |f| f.ty),
                 _ => return ConfigType::Any,
             };
         }
@@ -545,6 +650,26 @@ impl<'n> Types<'n> {
             _ => false,
         }
     }
+}
+
+/// Whether `path` takes an attribute declared `optional` without a default on the way.
+fn through_optional_attribute(ty: ConfigType, path: &[Step]) -> bool {
+    let mut ty = ty;
+    for step in path {
+        ty = match (step, ty) {
+            (Step::Index(_), ConfigType::List(inner) | ConfigType::Map(inner))
+            | (Step::Attr(_), ConfigType::Map(inner)) => *inner,
+            (Step::Attr(name) | Step::Index(Expr::String(name)), ConfigType::Object(fields)) => {
+                match fields.into_iter().find(|f| f.name == *name) {
+                    Some(field) if field.optional && field.default.is_none() => return true,
+                    Some(field) => field.ty,
+                    None => return false,
+                }
+            }
+            _ => return false,
+        };
+    }
+    false
 }
 
 /// Whether `path` takes an attribute of an object type on the way (which may be `optional`).

@@ -364,7 +364,8 @@ pub fn lower_program(
         .filter_map(|d| d.fields().map(|f| (d.id, f)))
         .collect();
     super::infer::resolve_conversions(&mut nodes, &node_fields);
-    super::required::settle(&mut nodes);
+    let optional_reads = super::infer::optional_attribute_reads(&nodes);
+    super::required::settle(&mut nodes, &optional_reads);
     super::deferred::defer_cyclic_inputs(&mut nodes, &mut |base| names.claim(base, "Deferred"));
     let (nodes, order_diagnostics) = super::order::dependency_order(nodes);
     diagnostics.extend(order_diagnostics);
@@ -1319,45 +1320,6 @@ pub(super) fn range_kind(block: &Block) -> Option<RangeKind> {
         Some(RangeKind::ForEach)
     } else {
         None
-    }
-}
-
-pub(super) fn config_type(expr: &Expression) -> ConfigType {
-    match expr {
-        Expression::Variable(v) => match v.as_str() {
-            "string" => ConfigType::String,
-            "number" => ConfigType::Number,
-            "bool" => ConfigType::Bool,
-            _ => ConfigType::Any,
-        },
-        Expression::FuncCall(call) => {
-            let first = call.args.iter().next();
-            let inner = || first.map_or(ConfigType::Any, config_type);
-            match call.name.name.as_str() {
-                "list" | "set" | "tuple" => ConfigType::List(Box::new(inner())),
-                "map" => ConfigType::Map(Box::new(inner())),
-                "optional" => inner(),
-                "object" => match first {
-                    Some(Expression::Object(object)) => ConfigType::Object(
-                        object
-                            .iter()
-                            .filter_map(|(k, v)| {
-                                let key = match k {
-                                    hcl_edit::expr::ObjectKey::Ident(i) => i.as_str().to_string(),
-                                    hcl_edit::expr::ObjectKey::Expression(e) => {
-                                        e.as_str()?.to_string()
-                                    }
-                                };
-                                Some((key, config_type(v.expr())))
-                            })
-                            .collect(),
-                    ),
-                    _ => ConfigType::Any,
-                },
-                _ => ConfigType::Any,
-            }
-        }
-        _ => ConfigType::Any,
     }
 }
 

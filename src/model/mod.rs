@@ -151,8 +151,106 @@ pub enum ConfigType {
     Bool,
     List(Box<ConfigType>),
     Map(Box<ConfigType>),
-    Object(Vec<(String, ConfigType)>),
+    Object(Vec<ObjectField>),
     Any,
+}
+
+/// An attribute of an `object({...})` type.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ObjectField {
+    pub name: String,
+    pub ty: ConfigType,
+    /// `optional(T)`: callers may leave the attribute out; the module then sees null, or `default`.
+    pub optional: bool,
+    /// `optional(T, default)`: what the module sees when the caller leaves the attribute out or
+    /// passes null.
+    pub default: Option<Expr>,
+}
+
+impl ConfigType {
+    /// Whether a value of this type may leave out object attributes the module must see filled in:
+    /// those with an `optional(T, default)` default, and with `absent_too` also plain `optional(T)`
+    /// ones (which the module sees as null).
+    pub fn has_attribute_defaults(&self, absent_too: bool) -> bool {
+        match self {
+            ConfigType::List(inner) | ConfigType::Map(inner) => {
+                inner.has_attribute_defaults(absent_too)
+            }
+            ConfigType::Object(fields) => fields.iter().any(|f| {
+                f.default.is_some()
+                    || (absent_too && f.optional)
+                    || f.ty.has_attribute_defaults(absent_too)
+            }),
+            _ => false,
+        }
+    }
+}
+
+/// `value` with Terraform's defaults of optional attributes filled in where it is a literal (a
+/// literal attribute default is itself filled in this way). `absent_too`: also give plain
+/// `optional(T)` attributes a null.
+pub fn fill_attribute_defaults(value: &Expr, ty: &ConfigType, absent_too: bool) -> Expr {
+    match (ty, value) {
+        (ConfigType::List(inner), Expr::List(items)) => Expr::List(
+            items
+                .iter()
+                .map(|item| fill_attribute_defaults(item, inner, absent_too))
+                .collect(),
+        ),
+        (ConfigType::Map(inner), Expr::Object(entries)) => Expr::Object(
+            entries
+                .iter()
+                .map(|(k, item)| (k.clone(), fill_attribute_defaults(item, inner, absent_too)))
+                .collect(),
+        ),
+        (ConfigType::Object(fields), Expr::Object(entries)) => {
+            let mut filled: Vec<(ObjectKey, Expr)> = entries
+                .iter()
+                .map(|(key, item)| {
+                    let field = match key {
+                        ObjectKey::Name(name) => fields.iter().find(|f| f.name == *name),
+                        ObjectKey::Expr(_) => None,
+                    };
+                    let item = match field {
+                        Some(field) if *item == Expr::Null => {
+                            field.default.as_ref().map_or(Expr::Null, |d| {
+                                fill_attribute_defaults(d, &field.ty, absent_too)
+                            })
+                        }
+                        Some(field) => fill_attribute_defaults(item, &field.ty, absent_too),
+                        None => item.clone(),
+                    };
+                    (key.clone(), item)
+                })
+                .collect();
+            for field in fields {
+                let given = entries
+                    .iter()
+                    .any(|(key, _)| matches!(key, ObjectKey::Name(name) if *name == field.name));
+                let value = match &field.default {
+                    _ if given => continue,
+                    Some(default) => fill_attribute_defaults(default, &field.ty, absent_too),
+                    None if absent_too && field.optional => Expr::Null,
+                    None => continue,
+                };
+                filled.push((ObjectKey::Name(field.name.clone()), value));
+            }
+            Expr::Object(filled)
+        }
+        _ => value.clone(),
+    }
+}
+
+impl ObjectField {
+    /// A required attribute (the fields of an inferred object type).
+    pub fn required(name: String, ty: ConfigType) -> Self {
+        ObjectField {
+            name,
+            ty,
+            optional: false,
+            default: None,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

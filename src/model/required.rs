@@ -102,16 +102,19 @@ pub(super) fn mark(value: Expr, name: &str) -> Expr {
     }
 }
 
-/// Removes the marks of [`mark`] from values that cannot be null. `nodes` are indexed by node id.
-pub(super) fn settle(nodes: &mut [Node]) {
+/// Removes the marks of [`mark`] from values that cannot be null. `nodes` are indexed by node id;
+/// `optional_reads` are, per node, the marked values that read an optional object attribute
+/// (known from the types, not the form).
+pub(super) fn settle(nodes: &mut [Node], optional_reads: &[Vec<Expr>]) {
     let nullable = nullable_nodes(nodes);
-    for node in nodes.iter_mut() {
+    for (id, node) in nodes.iter_mut().enumerate() {
+        let optional_reads = optional_reads.get(id).map_or(&[][..], Vec::as_slice);
         node.kind.for_each_expr_mut(&mut |expr| {
             expr.walk_mut(&mut |e| {
                 let unneeded = match e {
-                    Expr::Intrinsic(Intrinsic::Required, args) => {
-                        !args.first().is_some_and(|v| may_be_null(v, &nullable))
-                    }
+                    Expr::Intrinsic(Intrinsic::Required, args) => !args
+                        .first()
+                        .is_some_and(|v| may_be_null(v, &nullable) || optional_reads.contains(v)),
                     Expr::Intrinsic(Intrinsic::DefinedEntries, args) => !matches!(
                         args.first(),
                         Some(Expr::Object(entries))
@@ -234,7 +237,7 @@ mod tests {
                 secret: false,
             })),
         ];
-        settle(&mut nodes);
+        settle(&mut nodes, &[]);
         let Some(NodeKind::Output(output)) = nodes.get(4).map(|n| &n.kind) else {
             panic!("output node");
         };
@@ -277,7 +280,7 @@ mod tests {
                 Some(&list),
             ))),
         ];
-        settle(&mut nodes);
+        settle(&mut nodes, &[]);
         let values: Vec<&Expr> = nodes
             .iter()
             .filter_map(|n| match &n.kind {

@@ -93,6 +93,9 @@ const RESERVED: &[&str] = &[
     "fileset",
     "formatdate",
     "datetime",
+    "required_value",
+    "required_text",
+    "defined_entries",
     "components",
 ];
 
@@ -286,6 +289,7 @@ enum Helper {
     Fileset,
     FormatDate,
     RequiredValue,
+    RequiredText,
     DefinedEntries,
 }
 
@@ -307,6 +311,10 @@ impl Helper {
                 "def can(attempt: typing.Callable[[], object]) -> bool:\n    try:\n        attempt()\n        return True\n    except Exception:\n        return False\n"
             }
             Helper::RequiredValue => REQUIRED_VALUE_HELPER,
+            // Not `required_value`: a checker picks its `Output` overload for a value typed `Any`.
+            Helper::RequiredText => {
+                "def required_text(value: typing.Optional[str], function: str) -> str:\n    \"\"\"Terraform rejects a null argument of a string function.\"\"\"\n    if value is None:\n        raise ValueError(f'Null value given to \"{function}\": Terraform requires a string here.')\n    return value\n"
+            }
             Helper::DefinedEntries => {
                 "def defined_entries(entries: typing.Mapping[str, typing.Optional[_T]]) -> typing.Dict[str, _T]:\n    \"\"\"A map without its None elements, which the Pulumi runtime would leave out.\"\"\"\n    return {key: value for key, value in entries.items() if value is not None}\n"
             }
@@ -345,6 +353,7 @@ impl Helper {
             | Helper::Coalesce
             | Helper::CoalesceList
             | Helper::RequiredValue
+            | Helper::RequiredText
             | Helper::DefinedEntries => &["typing"],
             _ => &[],
         }
@@ -2484,6 +2493,32 @@ impl<'p> Emitter<'p> {
         self.call(name, args, level, input)
     }
 
+    /// A string function written as a method of its string argument: when that argument is a
+    /// variable that may be None, the method would fail on None with Python's own error, where
+    /// Terraform reports the null argument; `required_text` checks it first, as Terraform does.
+    fn checked_receiver(
+        &mut self,
+        name: &str,
+        args: &[Expr],
+        mut wrapped: Vec<String>,
+    ) -> Vec<String> {
+        let receiver = match (name, args.len()) {
+            ("lower" | "upper" | "chomp" | "trimspace" | "strrev" | "title", 1) => 0,
+            ("startswith" | "endswith" | "trimprefix" | "trimsuffix" | "trim", 2) => 0,
+            ("replace", 3) => 0,
+            ("split", 2) => 1,
+            _ => return wrapped,
+        };
+        let nullable = args
+            .get(receiver)
+            .is_some_and(|arg| self.program.is_null_default_variable(arg));
+        if let Some(text) = wrapped.get_mut(receiver).filter(|_| nullable) {
+            self.helpers.insert(Helper::RequiredText);
+            *text = format!("required_text({text}, {})", string_literal(name));
+        }
+        wrapped
+    }
+
     fn call(&mut self, name: &str, args: &[Expr], level: usize, input: bool) -> String {
         // `concat` also joins the static and dynamic parts of a repeated block.
         let keep_input = input && matches!(name, "concat" | "coalescelist" | "flatten");
@@ -2496,6 +2531,7 @@ impl<'p> Emitter<'p> {
             .zip(&plain)
             .map(|(a, text)| wrap_postfix_expr(a, text, &self.substitutions))
             .collect();
+        let wrapped = self.checked_receiver(name, args, wrapped);
         let p = |i: usize| plain.get(i).cloned().unwrap_or_else(|| "None".into());
         let w = |i: usize| wrapped.get(i).cloned().unwrap_or_else(|| "None".into());
         let n = args.len();

@@ -1227,24 +1227,7 @@ impl<'p> Emitter<'p> {
     /// Whether `expr` is a whole reference to a variable whose default is null: `undefined` when
     /// not set, in a program (`config.get(...)`) as in a component.
     fn may_be_undefined(&self, expr: &Expr) -> bool {
-        let mut current = expr;
-        // Through locals that are plain aliases; bounded, as a cycle of aliases is possible input.
-        for _ in 0..=self.program.nodes.len() {
-            let Expr::Ref { node, path } = current else {
-                return false;
-            };
-            if !path.is_empty() {
-                return false;
-            }
-            match self.program.node(*node).map(|n| &n.kind) {
-                Some(NodeKind::Config(config)) => {
-                    return matches!(config.default, Some(Expr::Null));
-                }
-                Some(NodeKind::Local(value)) => current = value,
-                _ => return false,
-            }
-        }
-        false
+        self.program.is_null_default_variable(expr)
     }
 
     /// Whether `expr` is a plain array of outputs: a splat over counted resources, modules or data

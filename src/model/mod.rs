@@ -530,6 +530,29 @@ impl Program {
     }
 
     /// A resource, invoke or component with `count` / `for_each`: a collection of instances.
+    /// Whether `expr` is a whole reference to a variable whose default is null (through locals that
+    /// alias it): null when not set, which Terraform's functions reject.
+    pub fn is_null_default_variable(&self, expr: &Expr) -> bool {
+        let mut current = expr;
+        // Bounded, as a cycle of aliases is possible input.
+        for _ in 0..=self.nodes.len() {
+            let Expr::Ref { node, path } = current else {
+                return false;
+            };
+            if !path.is_empty() {
+                return false;
+            }
+            match self.node(*node).map(|n| &n.kind) {
+                Some(NodeKind::Config(config)) => {
+                    return matches!(config.default, Some(Expr::Null));
+                }
+                Some(NodeKind::Local(value)) => current = value,
+                _ => return false,
+            }
+        }
+        false
+    }
+
     pub fn is_ranged(&self, id: NodeId) -> bool {
         match self.node(id).map(|n| &n.kind) {
             Some(NodeKind::Resource(r)) => r.options.range.is_some(),

@@ -2145,7 +2145,7 @@ impl<'p> Emitter<'p> {
             },
             _ => return None,
         };
-        if !is_literal_map_lookup(&[map.clone(), key.clone()]) {
+        if !is_literal_map_lookup(map, key) {
             return None;
         }
         self.needs_lookup = true;
@@ -2253,7 +2253,9 @@ impl<'p> Emitter<'p> {
                 format!("{{ {} }}", spread.join(", "))
             }
             ("merge...", 1) => format!("Object.assign({{}}, ...{})", arg(0)),
-            ("lookup", 2 | 3) if is_literal_map_lookup(args) => {
+            ("lookup", 2 | 3)
+                if matches!(args, [map, key, ..] if is_literal_map_lookup(map, key)) =>
+            {
                 self.needs_lookup = true;
                 format!("lookup({all})")
             }
@@ -3036,8 +3038,8 @@ fn input_ts_type(ty: &ConfigType) -> String {
 /// Whether `lookup`'s map is an object literal and its key is computed: TypeScript does not let a
 /// computed key index a literal's type, which has no index signature; the `lookup` helper takes
 /// the literal as a `Record`.
-fn is_literal_map_lookup(args: &[Expr]) -> bool {
-    matches!(args, [Expr::Object(_), key, ..] if !matches!(key, Expr::String(_)))
+fn is_literal_map_lookup(map: &Expr, key: &Expr) -> bool {
+    matches!(map, Expr::Object(_)) && !matches!(key, Expr::String(_))
 }
 
 fn is_identifier(name: &str) -> bool {

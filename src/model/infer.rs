@@ -210,17 +210,7 @@ impl<'n> Types<'n> {
             Expr::For(for_expr) => {
                 let mut changed = self.resolve(&mut for_expr.collection, scope, depth + 1);
                 let pushed = self.bind_for(for_expr, scope, depth);
-                let ForExpr {
-                    key,
-                    value,
-                    condition,
-                    ..
-                } = &mut **for_expr;
-                for e in key
-                    .iter_mut()
-                    .chain(Some(value))
-                    .chain(condition.iter_mut())
-                {
+                for e in for_expr.per_element_mut() {
                     changed |= self.resolve(e, scope, depth + 1);
                 }
                 scope.vars.truncate(scope.vars.len().saturating_sub(pushed));
@@ -305,17 +295,7 @@ impl<'n> Types<'n> {
             Expr::For(for_expr) => {
                 self.optional_reads_in(&mut for_expr.collection, scope, depth + 1, found);
                 let pushed = self.bind_for(for_expr, scope, depth);
-                let ForExpr {
-                    key,
-                    value,
-                    condition,
-                    ..
-                } = &mut **for_expr;
-                for e in key
-                    .iter_mut()
-                    .chain(Some(value))
-                    .chain(condition.iter_mut())
-                {
+                for e in for_expr.per_element_mut() {
                     self.optional_reads_in(e, scope, depth + 1, found);
                 }
                 scope.vars.truncate(scope.vars.len().saturating_sub(pushed));

@@ -460,6 +460,16 @@ pub struct ForExpr {
     pub grouping: bool,
 }
 
+impl ForExpr {
+    /// The parts evaluated per element, where the loop variables are bound: key, value, condition.
+    pub fn per_element_mut(&mut self) -> impl Iterator<Item = &mut Expr> {
+        self.key
+            .iter_mut()
+            .chain(Some(&mut self.value))
+            .chain(self.condition.iter_mut())
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum TemplatePart {
     Literal(String),
